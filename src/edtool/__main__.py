@@ -1,0 +1,3 @@
+from edtool.cli.main import run
+
+run()

@@ -1,0 +1,95 @@
+"""Entry point and the one error boundary: exit 0 clean, 1 findings, 2 could not run, 130 interrupted."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from edtool import __version__
+
+app = typer.Typer(
+    name="edtool",
+    help="Editorial toolkit for a German tech-news desk: scaffold, check and publish drafts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"edtool {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for internal errors."),
+) -> None:
+    """edtool: drafts, house style, grammar and publishing for the news desk."""
+
+
+def _register() -> None:
+    from edtool.cli import check, new
+
+    check.register(app)
+    new.register(app)
+    for module_name, attr, name in EXTRA_GROUPS:
+        try:
+            module = __import__(module_name, fromlist=[attr])
+        except ImportError:
+            continue
+        target = getattr(module, attr)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name)
+        else:
+            target(app)
+
+
+# Sub-command groups that live in their own modules: (module, attribute, group name or None).
+# An attribute that is a Typer becomes a group; a function registers plain commands.
+EXTRA_GROUPS: list[tuple[str, str, str | None]] = [
+    ("edtool.cli.server", "server_app", "server"),
+    ("edtool.cli.style", "register", None),
+    ("edtool.cli.workflow", "register", None),
+]
+
+_register()
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console script: run the app and map every outcome to an exit status."""
+    import click
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = app(args=args, prog_name="edtool", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        from edtool.messages import msg
+
+        typer.echo(msg("cli.interrupted"), err=True)
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = 2
+    except KeyboardInterrupt:
+        from edtool.messages import msg
+
+        typer.echo(msg("cli.interrupted"), err=True)
+        code = 130
+    except Exception as exc:  # the one place a crash becomes a message
+        if debug:
+            raise
+        from edtool.messages import msg
+
+        typer.echo(msg("cli.internal", error=f"{type(exc).__name__}: {exc}"), err=True)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

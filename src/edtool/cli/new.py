@@ -1,0 +1,63 @@
+"""`edtool new`: scaffold a draft from the desk's template."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+
+
+def new(
+    title: Optional[str] = typer.Argument(None, help="Headline of the article."),
+    author: Optional[str] = typer.Option(None, "--author", help="Author (default: git config user.name)."),
+    dateline: Optional[str] = typer.Option(None, "--dateline", help='Places of the dateline, e.g. "HOUSTON / LONDON".'),
+    category: Optional[str] = typer.Option(None, "--category", help="Category, e.g. Raumfahrt."),
+    tags: Optional[str] = typer.Option(None, "--tags", help="Comma-separated tags."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="Folder for the draft (default: drafts/)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing draft."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Create a new draft and print its path."""
+    from edtool.checks.dateline import normalise_places
+    from edtool.newdraft import NewDraft, NewDraftError, create_draft, git_user_name
+
+    interactive = sys.stdin.isatty()
+    guide = load_guide(styleguide, required=False)
+    if not title and interactive:
+        title = typer.prompt("Titel")
+    if not author:
+        author = git_user_name()
+    if not author and interactive:
+        author = typer.prompt("Autor")
+    if dateline is None and interactive:
+        dateline = typer.prompt("Ortsmarke (z. B. HOUSTON / LONDON)", default="")
+    if category is None and interactive:
+        category = typer.prompt("Kategorie", default="")
+    from edtool.messages import msg
+
+    if not author:
+        fail(msg("new.no-author"))
+    draft = NewDraft(
+        title=title or "",
+        author=author or "",
+        dateline=normalise_places(dateline or ""),
+        category=category or "",
+        tags=[t.strip() for t in (tags or "").split(",") if t.strip()],
+    )
+    try:
+        path = create_draft(draft, guide, directory, force)
+    except NewDraftError as exc:
+        fail(str(exc))
+        return
+    except OSError as exc:
+        fail(f"{exc.filename}: {exc.strerror}")
+        return
+    typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new")(new)

@@ -1,0 +1,221 @@
+"""Draft: one Markdown file with YAML front matter, parsed once, with exact source positions.
+
+Positions are offsets into `Draft.text`, the file's text without BOM and with every CRLF turned
+into LF. Lines and columns in `text` equal those in the file as written (a CR only ever ends a
+line); `raw_offset` maps back into the file for writing fixes. CRLF and BOM are handled here only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from edtool.messages import msg
+
+BOM = "\ufeff"
+MAX_YAML_NODES = 10_000  # far above any real front matter; stops alias bombs early
+
+
+class DraftError(Exception):
+    """The file cannot be read as a draft; carries a 1-based position in the file."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class FieldPos:
+    """Where one front matter key and its value stand (offsets into Draft.text)."""
+
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that keeps timestamps as written: a date is checked, not silently converted."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _count_nodes(node: yaml.Node, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise OverflowError
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _count_nodes(child, budget)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _count_nodes(key, budget)
+            _count_nodes(value, budget)
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    index = text.find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts
+
+
+@dataclass
+class Draft:
+    path: str
+    raw: str  # file text as decoded (no BOM), original line endings
+    text: str  # LF-only view; all offsets refer to it
+    bom: bool = False
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, FieldPos] = field(default_factory=dict)
+    fm_start: int = 0  # offset of the opening '---'
+    fm_content_start: int = 0  # offset of the first YAML character
+    body_start: int = 0  # offset of the first body character
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _cr_positions: list[int] = field(default_factory=list, repr=False)
+
+    # -- loading ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path) -> "Draft":
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise DraftError("file.unreadable", msg("file.unreadable", reason=exc.strerror or str(exc)))
+        return cls.from_bytes(data, str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str = "<draft>") -> "Draft":
+        if b"\x00" in data[:8192]:
+            raise DraftError("file.binary", msg("file.binary"))
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise DraftError("file.encoding", msg("file.encoding", byte=f"0x{data[exc.start]:02X}"), line, column)
+        return cls.from_text(decoded, path)
+
+    @classmethod
+    def from_text(cls, decoded: str, path: str = "<draft>") -> "Draft":
+        bom = decoded.startswith(BOM)
+        raw = decoded[1:] if bom else decoded
+        cr_positions: list[int] = []
+        parts = raw.split("\r\n")
+        if len(parts) > 1:
+            offset = 0
+            for part in parts[:-1]:
+                offset += len(part)
+                cr_positions.append(offset)  # LF-view offset of the '\n' that lost its '\r'
+                offset += 1
+        text = "\n".join(parts)
+        draft = cls(path=path, raw=raw, text=text, bom=bom)
+        draft._line_starts = line_starts(text)
+        draft._cr_positions = cr_positions
+        draft._parse_front_matter()
+        return draft
+
+    def _parse_front_matter(self) -> None:
+        text = self.text
+        first_end = text.find("\n")
+        first_line = text if first_end == -1 else text[:first_end]
+        if first_line.rstrip() != "---":
+            raise DraftError("file.front-matter-missing", msg("file.front-matter-missing"))
+        content_start = first_end + 1 if first_end != -1 else len(text)
+        # find the closing fence
+        pos = content_start
+        close_start = close_end = -1
+        while pos <= len(text):
+            nl = text.find("\n", pos)
+            line = text[pos:] if nl == -1 else text[pos:nl]
+            if line.rstrip() in ("---", "..."):
+                close_start, close_end = pos, (len(text) if nl == -1 else nl + 1)
+                break
+            if nl == -1:
+                break
+            pos = nl + 1
+        if close_start == -1:
+            raise DraftError("file.front-matter-unterminated", msg("file.front-matter-unterminated"))
+        self.fm_start = 0
+        self.fm_content_start = content_start
+        self.body_start = close_end
+        yaml_text = text[content_start:close_start]
+        self.front_matter, self.fields = self._load_yaml(yaml_text, content_start)
+
+    def _load_yaml(self, yaml_text: str, base: int) -> tuple[dict[str, Any], dict[str, FieldPos]]:
+        base_line, _ = self.position(base)
+        loader = _FrontMatterLoader(yaml_text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}
+            try:
+                _count_nodes(node, [MAX_YAML_NODES])
+            except (OverflowError, RecursionError):
+                raise DraftError("file.yaml", msg("file.yaml-too-large"), base_line, 1) from None
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = base_line + (mark.line if mark else 0)
+            column = (mark.column + 1) if mark else 1
+            problem = exc.problem or exc.context or "?"
+            raise DraftError("file.yaml", msg("file.yaml", problem=problem), line, column) from None
+        except yaml.YAMLError as exc:
+            raise DraftError("file.yaml", msg("file.yaml", problem=str(exc)), base_line, 1) from None
+        finally:
+            loader.dispose()
+        if not isinstance(data, dict):
+            line = base_line + node.start_mark.line
+            raise DraftError("file.front-matter-not-mapping", msg("file.front-matter-not-mapping"), line, 1)
+        fields: dict[str, FieldPos] = {}
+        for key_node, value_node in node.value:
+            fields[str(key_node.value)] = FieldPos(
+                base + key_node.start_mark.index,
+                base + key_node.end_mark.index,
+                base + value_node.start_mark.index,
+                base + value_node.end_mark.index,
+            )
+        return {str(k): v for k, v in data.items()}, fields
+
+    # -- positions ---------------------------------------------------------------------------
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset into `text`; columns count characters."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self._line_starts[line - 1] + column - 1
+
+    def line_text(self, line: int) -> str:
+        start = self._line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def raw_offset(self, offset: int) -> int:
+        """Offset in `raw` (the file as written, minus BOM) of an offset into `text`."""
+        return offset + bisect.bisect_left(self._cr_positions, offset)
+
+    def key_position(self, key: str) -> tuple[int, int]:
+        pos = self.fields.get(key)
+        return self.position(pos.key_start if pos else self.fm_start)

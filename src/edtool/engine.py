@@ -1,0 +1,153 @@
+"""Runs the checks over drafts: one Draft parsed once per file, handed to every check.
+
+A check is `check(draft, guide) -> list[Diagnostic]`; it never prints. Which checks exist is the
+table CHECKS below (module and function, imported only when selected, so a check without grammar
+never imports LanguageTool's client).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from edtool.diagnostics import CATEGORY_NAMES, Category, Diagnostic, Severity
+from edtool.draft import Draft, DraftError
+from edtool.messages import msg
+from edtool.styleguide import StyleGuide
+
+# check name -> (module, function, categories it reports)
+CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "metadata": ("edtool.checks.metadata", "check_metadata", ("metadata",)),
+    "dateline": ("edtool.checks.dateline", "check_dateline", ("dateline",)),
+}
+
+
+class RunError(Exception):
+    """The run cannot go on at all (exit status 2)."""
+
+
+class ServiceUnavailable(Exception):
+    """A check's service (LanguageTool) is missing; reported once per run, or fatal if required."""
+
+    def __init__(self, message: str, required: bool = False):
+        super().__init__(message)
+        self.message, self.required = message, required
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    draft: Draft | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+@dataclass
+class CheckOptions:
+    only: set[str] | None = None
+    skip: set[str] = field(default_factory=set)
+    require_grammar: bool = False
+
+    def wants(self, category: str) -> bool:
+        if category in self.skip:
+            return False
+        return self.only is None or category in self.only
+
+
+def parse_categories(value: str | None) -> set[str] | None:
+    if not value:
+        return None
+    names = {part.strip() for part in value.split(",") if part.strip()}
+    for name in names:
+        if name not in CATEGORY_NAMES:
+            raise RunError(msg("cli.bad-category", name=name, allowed=", ".join(CATEGORY_NAMES)))
+    return names
+
+
+def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
+    """Markdown files under the given files and folders, in a stable order; missing ones as results."""
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.md") if p.is_file())
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(FileResult(str(path), [_file_diagnostic(str(path), "file.not-found",
+                                                                    msg("file.not-found", path=path))]))
+    seen: set[Path] = set()
+    unique = []
+    for path in files:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique, missing
+
+
+def _file_diagnostic(path: str, rule: str, message: str, line: int = 1, column: int = 1,
+                     severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic(path, line, column, line, column, rule, Category.FILE, severity, message)
+
+
+def load_check(name: str) -> Callable[[Draft, StyleGuide], list[Diagnostic]]:
+    module, function, _ = CHECKS[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def selected_checks(options: CheckOptions) -> list[str]:
+    return [name for name, (_, _, cats) in CHECKS.items() if any(options.wants(c) for c in cats)]
+
+
+def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], options: CheckOptions,
+                unavailable: list[ServiceUnavailable]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for name, check in checks.items():
+        try:
+            found.extend(d for d in check(draft, guide) if options.wants(d.category.value))
+        except ServiceUnavailable as exc:
+            if exc.required or options.require_grammar:
+                raise RunError(exc.message) from None
+            unavailable.append(exc)
+            checks[name] = lambda *_: []  # reported once per run, not once per draft
+    return found
+
+
+def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None) -> list[FileResult]:
+    options = options or CheckOptions()
+    files, results = collect_paths(paths)
+    checks = {name: load_check(name) for name in selected_checks(options)}
+    unavailable: list[ServiceUnavailable] = []
+    for path in files:
+        result = FileResult(str(path))
+        try:
+            draft = Draft.load(path)
+        except DraftError as exc:
+            if options.wants("file"):
+                result.diagnostics.append(_file_diagnostic(str(path), exc.rule, exc.message, exc.line, exc.column))
+            results.append(result)
+            continue
+        result.draft = draft
+        result.diagnostics = check_draft(draft, guide, checks, options, unavailable)
+        results.append(result)
+    if unavailable and results:
+        first = next((r for r in results if r.draft is not None), results[0])
+        first.diagnostics.insert(0, _file_diagnostic(first.path, "file.service", unavailable[0].message,
+                                                     severity=Severity.WARNING))
+    for result in results:
+        result.diagnostics.sort(key=Diagnostic.sort_key)
+    return results
+
+
+def worst_exit_code(results: list[FileResult], fail_on: Severity = Severity.ERROR) -> int:
+    for result in results:
+        if any(d.severity.rank >= fail_on.rank for d in result.diagnostics):
+            return 1
+    return 0

@@ -1,0 +1,118 @@
+"""`edtool new`: a draft scaffolded from the desk's template in styleguide.yaml (`new:` section)."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from edtool.fsutil import atomic_write
+from edtool.messages import msg
+from edtool.styleguide import StyleGuide
+
+GERMAN_REPLACEMENTS = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"], ["ẞ", "SS"]]
+
+DEFAULT_FRONT_MATTER: dict[str, Any] = {
+    "title": "{title}", "slug": "{slug}", "author": "{author}", "date": "{date}", "dateline": "{dateline}",
+    "category": "{category}", "tags": "{tags}", "teaser": "", "status": "draft", "language": "de-DE",
+}
+DEFAULT_BODY = "{dateline} ({agency}) – \n"
+
+
+class NewDraftError(Exception):
+    pass
+
+
+def slugify_title(title: str) -> str:
+    from slugify import slugify
+
+    return slugify(title, replacements=GERMAN_REPLACEMENTS, lowercase=True, max_length=80, word_boundary=True)
+
+
+def git_user_name(cwd: Path | None = None) -> str | None:
+    try:
+        out = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, cwd=cwd, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    name = out.stdout.strip()
+    return name or None
+
+
+@dataclass
+class NewDraft:
+    title: str
+    author: str
+    dateline: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    agency: str = ""
+    day: date = field(default_factory=date.today)
+
+    @property
+    def slug(self) -> str:
+        return slugify_title(self.title)
+
+
+def _fill(value: Any, values: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        if value.strip() in ("{tags}",):
+            return list(values["tags"])
+        try:
+            return value.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise NewDraftError(msg("new.bad-template", reason=f"Platzhalter {exc} unbekannt")) from None
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, values) for k, v in value.items()}
+    return value
+
+
+def render(new: NewDraft, guide: StyleGuide) -> str:
+    config = guide.section("new")
+    front = config.get("front_matter", DEFAULT_FRONT_MATTER)
+    body = config.get("body", DEFAULT_BODY)
+    if "template_file" in config:
+        template_path = guide.folder / str(config["template_file"])
+        try:
+            template = yaml.safe_load(template_path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise NewDraftError(msg("new.bad-template", reason=f"{template_path}: {exc}")) from None
+        front, body = template.get("front_matter", front), template.get("body", body)
+    if not isinstance(front, dict) or not isinstance(body, str):
+        raise NewDraftError(msg("new.bad-template", reason="front_matter muss eine Feldgruppe, body ein Text sein"))
+    values = {
+        "title": new.title, "slug": new.slug, "author": new.author, "date": new.day.isoformat(),
+        "dateline": new.dateline, "category": new.category, "tags": new.tags, "agency": new.agency,
+        "year": f"{new.day.year:04d}", "month": f"{new.day.month:02d}", "day": f"{new.day.day:02d}",
+    }
+    filled = _fill(front, values)
+    yaml_text = yaml.safe_dump(filled, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return f"---\n{yaml_text}---\n\n{_fill(body, values)}"
+
+
+def default_agency(guide: StyleGuide) -> str:
+    config = guide.section("dateline")
+    agencies = config.get("agencies") or ["IT BOLTWISE"]
+    return str(config.get("default_agency", agencies[0]))
+
+
+def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None, force: bool = False) -> Path:
+    if not new.title.strip():
+        raise NewDraftError(msg("new.empty-title"))
+    if not new.author.strip():
+        raise NewDraftError(msg("new.no-author"))
+    if not new.agency:
+        new.agency = default_agency(guide)
+    folder = directory or Path(guide.section("new").get("directory", "drafts"))
+    path = folder / f"{new.slug}.md"
+    text = render(new, guide)
+    try:
+        atomic_write(path, text.encode("utf-8"), overwrite=force)
+    except FileExistsError:
+        raise NewDraftError(msg("new.exists", path=path)) from None
+    return path
