@@ -69,6 +69,25 @@ DE: dict[str, str] = {
     "severity.error": "Fehler",
     "severity.warning": "Warnung",
     "severity.info": "Hinweis",
+    # grammar / LanguageTool (each failure says what to do; grammar then stays unchecked)
+    "grammar.unchecked": "Grammatik und Rechtschreibung wurden nicht geprüft: {reason}",
+    "grammar.no-java": "LanguageTool braucht Java {minimum} oder neuer (gefunden: {found}). Bitte Java {minimum}+ installieren oder EDTOOL_JAVA auf dessen „java“ setzen.",
+    "grammar.no-maven": "Maven („mvn“) fehlt; es wird nur für „edtool server install“ gebraucht. Bitte Maven installieren und den Befehl wiederholen.",
+    "grammar.install-failed": "LanguageTool ließ sich nicht installieren ({detail}). Bitte Netzverbindung zu Maven Central prüfen und „edtool server install“ wiederholen.",
+    "grammar.not-installed": "LanguageTool {version} ist nicht installiert. Bitte einmal „edtool server install“ ausführen.",
+    "grammar.start-failed": "Der LanguageTool-Server ließ sich nicht starten ({detail}). Protokoll: {log}. Bitte „edtool server stop“ und dann „edtool server start“ versuchen.",
+    "grammar.crashed": "Der lokale LanguageTool-Server ist abgestürzt ({detail}). Beim nächsten Lauf startet edtool ihn neu; sonst „edtool server stop“ ausführen.",
+    "grammar.timeout": "LanguageTool hat nicht innerhalb von {seconds} s geantwortet ({url}). Bitte „grammar.timeout“ in styleguide.yaml erhöhen oder den Server mit „edtool server stop“ neu starten lassen.",
+    "grammar.remote-down": "Der LanguageTool-Server {url} antwortet nicht ({detail}). Bitte „grammar.server_url“ in styleguide.yaml bzw. EDTOOL_LANGUAGETOOL_URL prüfen oder den Eintrag entfernen, dann startet edtool einen lokalen Server.",
+    "grammar.bad-response": "LanguageTool ({url}) hat unerwartet geantwortet: {detail}. Bitte „edtool server stop“ ausführen und erneut prüfen.",
+    "grammar.bad-language": "Sprache „{language}“ wird nicht geprüft; erlaubt sind {allowed}. Bitte das Feld „language“ korrigieren.",
+    "server.installed": "LanguageTool {version} ist installiert ({jars} Dateien in {path}).",
+    "server.install-done": "LanguageTool {version} installiert in {path} ({jars} Dateien, {seconds} s).",
+    "server.started": "LanguageTool {version} läuft: {url} (PID {pid}).",
+    "server.already": "LanguageTool {version} läuft bereits: {url} (PID {pid}).",
+    "server.stopped": "LanguageTool-Server (PID {pid}) beendet.",
+    "server.not-running": "Kein lokaler LanguageTool-Server läuft.",
+    "server.remote": "Es wird der gemeinsame LanguageTool-Server {url} benutzt; lokal wird nichts gestartet oder beendet.",
 }
 
 
