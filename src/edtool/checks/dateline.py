@@ -20,6 +20,7 @@ DEFAULT_AGENCIES = ("IT BOLTWISE", "dpa", "Reuters", "AFP", "AP")
 DASH = " – "
 SMALL_WORDS = {"am", "an", "der", "im", "ob", "bei", "upon", "on", "de", "del", "la"}
 MAX_PLACES_LENGTH = 80
+MAX_AGENCY_LENGTH = 30
 _DASH_AT = re.compile(r"[ \t]*[-–—]{1,2}[ \t]*|[ \t]*")
 _PLACES_THEN_DASH = re.compile(r"(?P<places>[^\n()]{1,80}?)(?P<dash>[ \t]*[–—][ \t]*|[ \t]+-{1,2}[ \t]+)")
 
@@ -53,9 +54,8 @@ class Dateline:
         return self.dash_span[1]
 
 
-def _looks_like_place(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= max(1, len(letters) // 2)
+def _has_lowercase(text: str) -> bool:
+    return any(c.islower() and c != "ß" for c in text)
 
 
 def parse_dateline(text: str) -> Dateline | None:
@@ -66,7 +66,9 @@ def parse_dateline(text: str) -> Dateline | None:
         places_text = text[:paren].rstrip()
         agency, agency_span = text[paren + 1 : close], (paren + 1, close)
         dash_match = _DASH_AT.match(text, close + 1)
-        if not dash_match.group().strip() and not _looks_like_place(places_text):
+        if len(agency) > MAX_AGENCY_LENGTH:
+            return None
+        if not dash_match.group().strip() and _has_lowercase(places_text):
             return None  # "Der Chef der Behörde Roscosmos (Roskosmos) sagt": a sentence, not a dateline
     else:
         dash_match = _PLACES_THEN_DASH.match(text)
