@@ -23,6 +23,14 @@ DEFAULT_FRONT_MATTER: dict[str, Any] = {
 DEFAULT_BODY = "{dateline} ({agency}) – \n"
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Block mappings, but short lists inline: `tags: [ISS, NASA]` as writers type them."""
+
+
+_FrontMatterDumper.add_representer(
+    list, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
+
+
 class NewDraftError(Exception):
     pass
 
@@ -91,7 +99,8 @@ def render(new: NewDraft, guide: StyleGuide) -> str:
         "year": f"{new.day.year:04d}", "month": f"{new.day.month:02d}", "day": f"{new.day.day:02d}",
     }
     filled = _fill(front, values)
-    yaml_text = yaml.safe_dump(filled, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    yaml_text = yaml.dump(filled, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
+                          default_flow_style=False, width=1000)
     return f"---\n{yaml_text}---\n\n{_fill(body, values)}"
 
 

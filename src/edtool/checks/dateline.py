@@ -156,10 +156,10 @@ def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
                        canonical or agencies, fixable=bool(canonical))
 
     # dash
-    if parsed.dash != DASH:
-        shown = parsed.dash if parsed.dash.strip() else (parsed.dash or "")
-        report.add("dateline.dash", parsed.dash_span, msg("dateline.dash", found=shown), (DASH,), fixable=True)
-    if not segment.text[parsed.end :].strip():
+    no_text = not segment.text[parsed.end :].strip()
+    if parsed.dash != DASH and not (no_text and parsed.dash.strip() == "–"):  # fresh draft: "… – " then nothing
+        report.add("dateline.dash", parsed.dash_span, msg("dateline.dash", found=parsed.dash), (DASH,), fixable=True)
+    if no_text:
         report.add("dateline.no-text", (parsed.end, parsed.end), msg("dateline.no-text"),
                    severity=Severity.ERROR)
 

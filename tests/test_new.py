@@ -1,0 +1,112 @@
+"""`edtool new`: slug, front matter, template, no overwrite, author fallback."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from edtool.checks.dateline import check_dateline
+from edtool.checks.metadata import check_metadata
+from edtool.cli.main import app
+from edtool.draft import Draft
+from edtool.newdraft import NewDraft, NewDraftError, create_draft, slugify_title
+from edtool.styleguide import StyleGuide
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Überraschung: Große Änderungen bei der ISS", "ueberraschung-grosse-aenderungen-bei-der-iss"),
+        ("Öl, Äpfel & Füße", "oel-aepfel-fuesse"),
+        ("KI-Modelle im Test: 5 Systeme", "ki-modelle-im-test-5-systeme"),
+    ],
+)
+def test_slug_transliterates_german(title, slug):
+    assert slugify_title(title) == slug
+
+
+def test_create_draft_fills_the_template(desk, guide):
+    new = NewDraft("Überraschung: Große Änderungen bei der ISS", "Lena Hoffmann", "HOUSTON / LONDON",
+                   "Raumfahrt", ["ISS", "NASA"])
+    path = create_draft(new, guide, desk / "drafts")
+    assert path == desk / "drafts" / "ueberraschung-grosse-aenderungen-bei-der-iss.md"
+    draft = Draft.load(path)
+    fm = draft.front_matter
+    assert fm["title"] == "Überraschung: Große Änderungen bei der ISS"
+    assert fm["slug"] == "ueberraschung-grosse-aenderungen-bei-der-iss"
+    assert fm["author"] == "Lena Hoffmann"
+    assert fm["date"] == date.today().isoformat()
+    assert fm["dateline"] == "HOUSTON / LONDON"
+    assert fm["tags"] == ["ISS", "NASA"]
+    assert fm["teaser"] == "" and fm["status"] == "draft" and fm["language"] == "de-DE"
+    assert draft.body.lstrip("\n").startswith("HOUSTON / LONDON (IT BOLTWISE) – ")
+    # only the teaser (to be written) is missing; the dateline is ready to type after
+    assert [d.rule for d in check_metadata(draft, guide)] == ["metadata.length"]
+    assert [d.rule for d in check_dateline(draft, guide)] == ["dateline.no-text"]
+
+
+def test_never_overwrites_without_force(desk, guide):
+    new = NewDraft("Ein Titel für den Test", "A B")
+    path = create_draft(new, guide, desk / "drafts")
+    path.write_text("Mein Text, nicht verlieren", encoding="utf-8")
+    with pytest.raises(NewDraftError, match="existiert bereits"):
+        create_draft(new, guide, desk / "drafts")
+    assert path.read_text(encoding="utf-8") == "Mein Text, nicht verlieren"
+    create_draft(new, guide, desk / "drafts", force=True)
+    assert path.read_text(encoding="utf-8").startswith("---\n")
+    assert [p.name for p in (desk / "drafts").iterdir()] == [path.name]  # no temporary file left
+
+
+def test_template_from_styleguide_file(desk):
+    (desk / "vorlage.yaml").write_text(
+        "front_matter:\n  title: '{title}'\n  ressort: '{category}'\nbody: 'Vorlage {agency}: '\n", encoding="utf-8")
+    guide = StyleGuide.from_text("new:\n  template_file: vorlage.yaml\n", str(desk / "styleguide.yaml"))
+    path = create_draft(NewDraft("Titel", "A", category="KI", agency="dpa"), guide, desk / "drafts")
+    assert path.read_text(encoding="utf-8") == "---\ntitle: Titel\nressort: KI\n---\n\nVorlage dpa: "
+
+
+def test_unknown_placeholder_is_a_clear_error(desk):
+    guide = StyleGuide.from_text("new:\n  front_matter: {title: '{titel}'}\n  body: ''\n")
+    with pytest.raises(NewDraftError, match="Platzhalter"):
+        create_draft(NewDraft("Titel", "A"), guide, desk / "drafts")
+
+
+def test_cli_new_uses_git_user_name(desk, run_edtool):
+    subprocess.run(["git", "init", "-q"], cwd=desk, check=True)
+    subprocess.run(["git", "config", "user.name", "Jonas Weber"], cwd=desk, check=True)
+    result = run_edtool("new", "Kuka stellt neuen Roboter vor", "--dateline", "augsburg", "--category", "Robotik",
+                        "--tags", "Kuka, Roboter", cwd=desk)
+    assert result.returncode == 0, result.stderr
+    path = desk / result.stdout.strip()
+    assert path == desk / "drafts" / "kuka-stellt-neuen-roboter-vor.md"
+    fm = Draft.load(path).front_matter
+    assert (fm["author"], fm["dateline"], fm["tags"]) == ("Jonas Weber", "AUGSBURG", ["Kuka", "Roboter"])
+
+
+def test_cli_new_without_author_is_a_clear_error(desk, run_edtool):
+    env = {"GIT_CONFIG_GLOBAL": str(desk / "none"), "GIT_CONFIG_SYSTEM": str(desk / "none"), "HOME": str(desk)}
+    result = run_edtool("new", "Ein Titel ohne Autor", cwd=desk, env=env)
+    assert result.returncode == 2
+    assert "--author" in result.stderr and "Traceback" not in result.stderr
+    assert list((desk / "drafts").iterdir()) == []
+
+
+def test_cli_new_refuses_existing_and_force_overwrites(desk, monkeypatch):
+    monkeypatch.chdir(desk)
+    runner = CliRunner()
+    args = ["new", "Ein Titel für den Test", "--author", "A B", "--dir", "drafts"]
+    assert runner.invoke(app, args).exit_code == 0
+    second = runner.invoke(app, args)
+    assert second.exit_code == 2 and "--force" in second.output
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+
+
+def test_generated_front_matter_is_plain_yaml(desk, guide):
+    path = create_draft(NewDraft("Titel: mit Doppelpunkt und „Zitat“", "A"), guide, desk / "drafts")
+    text = path.read_text(encoding="utf-8")
+    fm = yaml.safe_load(text.split("---\n")[1])
+    assert fm["title"] == "Titel: mit Doppelpunkt und „Zitat“"
