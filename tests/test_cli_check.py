@@ -1,0 +1,169 @@
+"""`edtool check` end to end: JSON contract, exit statuses, discovery, through the real console script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from edtool import __version__
+from edtool.cli.main import app
+from conftest import GOOD_BODY, GOOD_FRONT_MATTER, make_draft
+
+FAST = ["--only", "file,metadata,dateline"]
+
+
+def write(desk, name: str, text: str | bytes):
+    path = desk / "drafts" / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_json_contract_lists_every_file(desk, run_edtool):
+    write(desk, "a-gut.md", make_draft())
+    write(desk, "b-strich.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
+    write(desk, "c-kaputt.md", b"\xff\xfe\x00binary")
+    result = run_edtool("check", *FAST, "--format", "json", cwd=desk)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert [f["path"] for f in data["files"]] == ["drafts/a-gut.md", "drafts/b-strich.md", "drafts/c-kaputt.md"]
+    assert data["files"][0]["diagnostics"] == []
+    dash = data["files"][1]["diagnostics"][0]
+    assert dash == {
+        "rule": "dateline.dash", "category": "dateline", "severity": "error", "line": 14, "column": 31,
+        "end_line": 14, "end_column": 34, "message": dash["message"], "suggestions": [" – "], "fixable": True,
+    }
+    assert data["files"][2]["diagnostics"][0]["category"] == "file"
+    assert data["summary"] == {"files": 3, "error": 2, "warning": 0, "info": 0}
+
+
+def test_text_output_is_grouped_with_positions_and_summary(desk, run_edtool):
+    write(desk, "b.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
+    result = run_edtool("check", *FAST, "drafts/b.md", cwd=desk)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "drafts/b.md"
+    assert lines[1].startswith("drafts/b.md:14:31: Fehler [dateline.dash] ")
+    assert "Vorschlag: „ – “" in lines[2]
+    assert lines[-1] == "1 Datei(en) geprüft: 1 Fehler, 0 Warnungen, 0 Hinweise."
+    assert "\x1b[" not in result.stdout  # no colour when not on a terminal
+
+
+def test_clean_draft_exits_zero(desk, run_edtool):
+    write(desk, "a.md", make_draft())
+    result = run_edtool("check", *FAST, cwd=desk)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "keine Befunde" in result.stdout
+
+
+def test_warnings_alone_exit_zero(desk, run_edtool):
+    write(desk, "a.md", make_draft(GOOD_FRONT_MATTER + "autor: X\n"))
+    result = run_edtool("check", *FAST, "--format", "json", cwd=desk)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["summary"]["warning"] == 1
+
+
+def test_only_and_skip_select_categories(desk, monkeypatch):
+    write(desk, "a.md", make_draft(GOOD_FRONT_MATTER.replace("category: Raumfahrt", "category: Sport"),
+                                   "HOUSTON / LONDON (IT BOLTWISE) - Text.\n"))
+    monkeypatch.chdir(desk)
+    runner = CliRunner()
+
+    def rules(*args):
+        result = runner.invoke(app, ["check", "--format", "json", *args])
+        return result.exit_code, [d["category"] for f in json.loads(result.stdout)["files"] for d in f["diagnostics"]]
+
+    assert rules("--only", "metadata") == (1, ["metadata"])
+    assert rules("--only", "dateline") == (1, ["dateline"])
+    assert rules("--only", "metadata,dateline", "--skip", "dateline") == (1, ["metadata"])
+    assert rules("--only", "style", "--skip", "style") == (0, [])
+
+
+def test_bad_category_and_format_exit_two(desk, run_edtool):
+    result = run_edtool("check", "--only", "rechtschreibung", cwd=desk)
+    assert result.returncode == 2 and "rechtschreibung" in result.stderr
+    result = run_edtool("check", "--format", "xml", cwd=desk)
+    assert result.returncode == 2
+    result = run_edtool("check", "--nicht-da", cwd=desk)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_one_bad_file_does_not_stop_the_batch(desk, run_edtool):
+    write(desk, "a.md", "---\ntitle: [kaputt\n---\n")
+    write(desk, "b.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Text.\n"))
+    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    assert [(f["path"], [d["rule"] for d in f["diagnostics"]]) for f in data["files"]] == [
+        ("drafts/a.md", ["file.yaml"]), ("drafts/b.md", ["dateline.dash"])]
+    assert data["files"][0]["diagnostics"][0]["line"] == 3
+
+
+def test_missing_path_is_reported(desk, run_edtool):
+    result = run_edtool("check", *FAST, "drafts/gibt-es-nicht.md", cwd=desk)
+    assert result.returncode == 1
+    assert "gibt-es-nicht.md" in result.stdout and "nicht gefunden" in result.stdout
+
+
+def test_folders_are_searched_recursively(desk, run_edtool):
+    (desk / "drafts" / "2025" / "07").mkdir(parents=True)
+    write(desk, "2025/07/a.md", make_draft())
+    write(desk, "notiz.txt", "kein Markdown")
+    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    assert [f["path"] for f in data["files"]] == ["drafts/2025/07/a.md"]
+
+
+def test_styleguide_found_walking_up(desk, run_edtool):
+    write(desk, "a.md", make_draft())
+    result = run_edtool("check", *FAST, "a.md", cwd=desk / "drafts")
+    assert result.returncode == 0, result.stderr
+
+
+def test_styleguide_by_option_and_environment(desk, tmp_path_factory, run_edtool):
+    other = tmp_path_factory.mktemp("elsewhere")
+    write(desk, "a.md", make_draft(body="HOUSTON / LONDON (KNA) – Text.\n"))
+    (desk / "kna.yaml").write_text("dateline:\n  agencies: [KNA]\n", encoding="utf-8")
+    target = str(desk / "drafts")
+    assert run_edtool("check", "--only", "dateline", target, cwd=other).returncode == 2  # none found
+    assert run_edtool("check", "--only", "dateline", "--styleguide", str(desk / "kna.yaml"), target,
+                      cwd=other).returncode == 0
+    env = {"EDTOOL_STYLEGUIDE": str(desk / "kna.yaml")}
+    assert run_edtool("check", "--only", "dateline", target, cwd=other, env=env).returncode == 0
+    assert run_edtool("check", "--only", "dateline", target, cwd=desk).returncode == 1  # shipped list
+
+
+def test_broken_styleguide_names_file_and_line(desk, run_edtool):
+    (desk / "styleguide.yaml").write_text("version: 1\ndateline:\n  agencies: [dpa\n", encoding="utf-8")
+    result = run_edtool("check", cwd=desk)
+    assert result.returncode == 2
+    assert "styleguide.yaml:4:" in result.stderr and "Traceback" not in result.stderr
+    (desk / "styleguide.yaml").write_text("version: 1\nmetdata: {}\n", encoding="utf-8")
+    result = run_edtool("check", cwd=desk)
+    assert result.returncode == 2 and "styleguide.yaml:2:1" in result.stderr and "metdata" in result.stderr
+
+
+def test_version_and_module_entry(desk, run_edtool):
+    result = run_edtool("--version", cwd=desk)
+    assert result.returncode == 0 and result.stdout.strip() == f"edtool {__version__}"
+    module = subprocess.run([sys.executable, "-m", "edtool", "--version"], capture_output=True, text=True)
+    assert module.stdout.strip() == f"edtool {__version__}"
+
+
+def test_help_and_check_do_not_import_git_or_languagetool(desk):
+    write(desk, "a.md", make_draft())
+    code = ("import sys\nfrom edtool.cli.main import run\n"
+            "try:\n    run(['check', '--only', 'file,metadata,dateline,style', 'drafts'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('git', 'language_tool_python') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=desk, capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_same_positions_for_lf_and_crlf_files(desk, run_edtool, ending):
+    text = make_draft(body="HOUSTON / LONDON (IT BOLTWISE) -- Der Text.\n").replace("\n", ending)
+    write(desk, "a.md", ("\ufeff" + text).encode("utf-8"))
+    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    d = data["files"][0]["diagnostics"][0]
+    assert (d["rule"], d["line"], d["column"]) == ("dateline.dash", 14, 31)
