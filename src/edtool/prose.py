@@ -206,8 +206,6 @@ class _InlineWalker:
             elif kind == "image":
                 start = self.find("![")
                 self.cursor = start + 2
-                close = self.source.find("]", self.cursor)
-                self.cursor = close + 1 if close != -1 else self.cursor
                 self._skip_link_target(start)
                 self.builder.stand_in(STAND_IN, start)
             # emphasis, strikethrough: their markers are skipped by the next find()

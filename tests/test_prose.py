@@ -1,0 +1,123 @@
+"""The prose view: what a reader reads, each character mapped back to its exact source offset."""
+
+from __future__ import annotations
+
+import pytest
+
+from edtool.draft import Draft
+from edtool.prose import STAND_IN, prose_of
+from conftest import make_draft
+
+MARKDOWN = """\
+HOUSTON / LONDON (IT BOLTWISE) – Ein *kursiver* und **fetter** Satz mit [Link](https://example.org/a_(b) "Titel")
+und `code()` sowie ![Bild](bild.png) und <https://nasa.gov> und www.esa.int/de.
+Escapes: 5 \\* 3 und &amp; Ende.
+
+## Überschrift mit [Ref][r1]
+
+> Ein Zitat über
+> zwei Zeilen.
+
+- Punkt eins mit _Betonung_
+  und Fortsetzung
+- Punkt zwei
+  1. verschachtelt
+
+| Spalte | Wert |
+|---|---|
+| Größe | 5 % |
+
+<div>HTML-Block</div>
+
+```python
+print("kein Text")
+```
+
+    eingerückter Code
+
+Letzter Absatz mit <b>Tag</b> und <!-- edtool-disable style.x --> Kommentar.
+
+[r1]: https://example.org/ref
+"""
+
+
+@pytest.fixture(params=["\n", "\r\n"], ids=["lf", "crlf"])
+def draft(request):
+    return Draft.from_text(make_draft(body=MARKDOWN).replace("\n", request.param), "d.md")
+
+
+def test_every_verbatim_character_maps_to_itself(draft):
+    view = prose_of(draft)
+    assert view.segments
+    for segment in view.segments:
+        assert len(segment.offsets) == len(segment.text) == len(segment.verbatim)
+        for char, offset, verbatim in zip(segment.text, segment.offsets, segment.verbatim):
+            if verbatim:
+                assert draft.text[offset] == char, (segment.scope, char, offset)
+
+
+def test_scopes_and_texts(draft):
+    view = prose_of(draft)
+    by_scope = [(s.scope, s.text) for s in view.segments if s.scope not in ("title", "teaser")]
+    assert by_scope[0][0] == "paragraph"
+    first = by_scope[0][1]
+    assert first.startswith("HOUSTON / LONDON (IT BOLTWISE) – Ein kursiver und fetter Satz mit Link ")
+    assert "https" not in first and "bild.png" not in first and "code()" not in first and "www.esa" not in first
+    assert "5 * 3 und & Ende." in first
+    scopes = [scope for scope, _ in by_scope]
+    assert scopes == ["paragraph", "heading", "blockquote", "list_item", "list_item", "list_item", "table",
+                      "table", "table", "table", "paragraph"]
+    assert ("heading", "Überschrift mit Ref") in by_scope
+    assert ("blockquote", "Ein Zitat über zwei Zeilen.") in by_scope
+    assert ("list_item", "Punkt eins mit Betonung und Fortsetzung") in by_scope
+    # inline HTML stands in as one character; a comment vanishes (its spaces stay, style rules see them)
+    assert by_scope[-1][1] == f"Letzter Absatz mit {STAND_IN}Tag{STAND_IN} und  Kommentar."
+    assert all("kein Text" not in text and "eingerückter" not in text and "HTML-Block" not in text
+               for _, text in by_scope)
+
+
+def test_positions_after_markup_point_at_the_word(draft):
+    view = prose_of(draft)
+    first = view.first_paragraph
+    index = first.text.index("Satz")
+    line, column = draft.position(first.offsets[index])
+    assert (line, column) == (14, len("HOUSTON / LONDON (IT BOLTWISE) – Ein *kursiver* und **fetter** ") + 1)
+    index = first.text.index("sowie")
+    assert draft.position(first.offsets[index]) == (15, len("und `code()` ") + 1)
+    index = first.text.index("Ende")
+    assert draft.position(first.offsets[index]) == (16, len("Escapes: 5 \\* 3 und &amp; ") + 1)
+
+
+def test_comments_are_collected_not_read(draft):
+    view = prose_of(draft)
+    assert [c.text for c in view.comments] == ["edtool-disable style.x"]
+    comment = view.comments[0]
+    assert draft.text[comment.start:comment.end] == "<!-- edtool-disable style.x -->"
+
+
+def test_title_and_teaser_are_segments_with_positions():
+    draft = Draft.from_text(make_draft(), "d.md")
+    view = prose_of(draft)
+    title = view.segments[0]
+    assert title.scope == "title" and title.text.startswith("Erstes persönliches")
+    assert draft.position(title.offsets[0]) == (2, len("title: ") + 1)
+    assert view.segments[1].scope == "teaser"
+
+
+def test_quoted_and_folded_front_matter_values():
+    front = 'title: "Ein „Zitat“ im Titel"\nteaser: >\n  Zwei Zeilen\n  gefaltet.\n'
+    draft = Draft.from_text(make_draft(front), "d.md")
+    title, teaser = prose_of(draft).segments[:2]
+    assert draft.text[title.offsets[0]] == "E"
+    assert teaser.text.startswith("Zwei Zeilen gefaltet.")
+    assert draft.text[teaser.offsets[teaser.text.index("gefaltet")]] == "g"
+
+
+def test_fix_safety_flags():
+    draft = Draft.from_text(make_draft(body="HOUSTON (dpa) – A \\* B `x` C\n"), "d.md")
+    segment = prose_of(draft).first_paragraph
+    assert segment.is_verbatim(0, 7)
+    star = segment.text.index("*")
+    assert not segment.is_verbatim(star, star + 1)  # an escape: its source is two characters
+    stand_in = segment.text.index(STAND_IN)
+    assert not segment.is_verbatim(stand_in - 1, stand_in + 2)
