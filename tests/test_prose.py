@@ -70,8 +70,8 @@ def test_scopes_and_texts(draft):
     assert ("heading", "Überschrift mit Ref") in by_scope
     assert ("blockquote", "Ein Zitat über zwei Zeilen.") in by_scope
     assert ("list_item", "Punkt eins mit Betonung und Fortsetzung") in by_scope
-    # inline HTML stands in as one character; a comment vanishes (its spaces stay, style rules see them)
-    assert by_scope[-1][1] == f"Letzter Absatz mit {STAND_IN}Tag{STAND_IN} und  Kommentar."
+    # inline HTML and comments stand in as one character each
+    assert by_scope[-1][1] == f"Letzter Absatz mit {STAND_IN}Tag{STAND_IN} und {STAND_IN} Kommentar."
     assert all("kein Text" not in text and "eingerückter" not in text and "HTML-Block" not in text
                for _, text in by_scope)
 

@@ -188,8 +188,7 @@ class _InlineWalker:
                 comment = _COMMENT.fullmatch(token.content)
                 if comment:
                     self.view.comments.append(Comment(comment.group(1).strip(), start, end))
-                else:
-                    self.builder.stand_in(STAND_IN, start)
+                self.builder.stand_in(STAND_IN, start)
                 self.skip(start, end)
             elif kind == "link_open":
                 auto = token.markup == "autolink"
