@@ -1,0 +1,307 @@
+"""Grammar and spelling from LanguageTool, mapped back to exact source positions.
+
+LanguageTool reads the prose view only (title and teaser as their own texts, then headings,
+paragraphs, list items, quotes; never front matter, code, HTML, URLs or link targets) and not the
+dateline at the start of the first paragraph. Every segment is one cached unit; the segments not
+in the cache go to the server in one request, separated by blank lines.
+
+Rule ids: `spelling.<LT rule id>` when LanguageTool's issue type is `misspelling` (the German
+speller, GERMAN_SPELLER_RULE, and its kin), else `grammar.<LT rule id>`, e.g. `grammar.DE_AGREEMENT`.
+
+styleguide.yaml, section `grammar:` (all optional):
+  server_url           shared LanguageTool server; nothing starts locally (EDTOOL_LANGUAGETOOL_URL wins)
+  required             true: LanguageTool unavailable is exit status 2, not a warning
+  language             default language when a draft has no `language` field (de-DE)
+  idle_minutes         the local server stops after this long without use (30; 0 = never)
+  timeout              seconds per request (30)
+  disabled_rules       LanguageTool rule ids not to check
+  disabled_categories  LanguageTool category ids not to check (e.g. TYPOGRAPHY)
+  severity             {key: error|warning|info}; key is an edtool rule id, a LanguageTool rule id,
+                       a LanguageTool category id, `grammar`, `spelling` or `default` (first match wins)
+  max_suggestions      replacements kept per finding (5)
+`vocabulary.accept` lists words and names the desk accepts: spelling findings on them are dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from edtool.diagnostics import Category, Diagnostic, Severity
+from edtool.draft import Draft
+from edtool.languagetool import URL_ENV, LanguageToolError, pinned_version
+from edtool.messages import msg
+from edtool.prose import Segment, prose_of
+from edtool.styleguide import StyleGuide
+
+LANGUAGES = ("de-DE", "de-AT", "de-CH")
+SEPARATOR = "\n\n"
+MAX_REQUEST_CHARS = 20_000  # shared servers limit text length; local ones get the same chunks
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class GrammarSettings:
+    server_url: str | None = None
+    required: bool = False
+    language: str = "de-DE"
+    idle_minutes: float = 30.0
+    timeout: float = 30.0
+    disabled_rules: tuple[str, ...] = ()
+    disabled_categories: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    max_suggestions: int = 5
+    enabled: bool = True
+
+    @property
+    def request_settings(self) -> dict:
+        """What changes LanguageTool's answer (part of the cache key)."""
+        return {"disabled_rules": sorted(self.disabled_rules), "disabled_categories": sorted(self.disabled_categories)}
+
+
+def _number(guide: StyleGuide, section: dict, key: str, default: float) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise guide.error(f"„grammar.{key}“ muss eine Zahl ab 0 sein", "grammar", key)
+    return float(value)
+
+
+def _names(guide: StyleGuide, section: dict, key: str) -> tuple[str, ...]:
+    value = section.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise guide.error(f"„grammar.{key}“ muss eine Liste von Regel-IDs sein", "grammar", key)
+    return tuple(v.strip() for v in value)
+
+
+def load_settings(guide: StyleGuide) -> GrammarSettings:
+    def build() -> GrammarSettings:
+        section = guide.section("grammar")
+        severity: dict[str, Severity] = {}
+        raw = section.get("severity") or {}
+        if not isinstance(raw, dict):
+            raise guide.error("„grammar.severity“ muss eine Zuordnung Regel → Stufe sein", "grammar", "severity")
+        for key, value in raw.items():
+            try:
+                severity[str(key)] = Severity.parse(str(value))
+            except ValueError:
+                raise guide.error(f"Stufe „{value}“ unbekannt (error, warning, info)", "grammar", "severity", key) from None
+        language = section.get("language") or guide.get("language") or "de-DE"
+        if language not in LANGUAGES:
+            raise guide.error(msg("grammar.bad-language", language=language, allowed=", ".join(LANGUAGES)),
+                              "grammar", "language")
+        url = section.get("server_url")
+        if url is not None and not isinstance(url, str):
+            raise guide.error("„grammar.server_url“ muss eine Adresse sein (http://…)", "grammar", "server_url")
+        return GrammarSettings(
+            server_url=url or None,
+            required=bool(section.get("required", False)),
+            language=language,
+            idle_minutes=_number(guide, section, "idle_minutes", 30),
+            timeout=_number(guide, section, "timeout", 30) or 30.0,
+            disabled_rules=_names(guide, section, "disabled_rules"),
+            disabled_categories=_names(guide, section, "disabled_categories"),
+            severity=severity,
+            max_suggestions=int(_number(guide, section, "max_suggestions", 5)),
+            enabled=bool(section.get("enabled", True)),
+        )
+
+    return guide.memo("grammar.settings", build)
+
+
+class GrammarSession:
+    """One run's connection to LanguageTool: server, client and cache, set up on first need."""
+
+    def __init__(self, settings: GrammarSettings):
+        from edtool.languagetool.cache import ResultCache
+
+        self.settings = settings
+        url = os.environ.get(URL_ENV) or settings.server_url
+        self.remote_url = url.rstrip("/") if url else None
+        server_id = f"remote:{self.remote_url}" if self.remote_url else f"languagetool-{pinned_version()}"
+        self.cache = ResultCache(server_id, settings.request_settings)
+        self._client = None
+        self.failure: LanguageToolError | None = None
+
+    @property
+    def requests(self) -> int:
+        return self._client.requests if self._client else 0
+
+    def client(self, restart: bool = False):
+        if self.failure is not None:
+            raise self.failure
+        if self._client is None or restart:
+            from edtool.languagetool.client import Client
+
+            try:
+                if self.remote_url:
+                    url, local = self.remote_url, False
+                else:
+                    from edtool.languagetool.server import ensure_running
+
+                    url, local = ensure_running(self.settings.idle_minutes).url, True
+            except LanguageToolError as exc:
+                self.failure = exc
+                raise
+            sent = self._client.requests if self._client else 0
+            self._client = Client(url, self.settings.timeout, self.settings.disabled_rules,
+                                  self.settings.disabled_categories, local=local)
+            self._client.requests = sent
+        return self._client
+
+    def check_texts(self, texts: list[str], language: str) -> list[list]:
+        """LanguageTool matches for each text, from the cache or from one request per chunk."""
+        results: list[list | None] = [self.cache.get(text, language) for text in texts]
+        missing = sorted({text for text, found in zip(texts, results) if found is None}, key=texts.index)
+        fetched: dict[str, list] = {}
+        for chunk in _chunks(missing):
+            fetched.update(self._request(chunk, language))
+        for text, found in fetched.items():
+            self.cache.put(text, language, found)
+        return [found if found is not None else fetched[text] for text, found in zip(texts, results)]
+
+    def _request(self, texts: list[str], language: str) -> dict[str, list]:
+        joined = SEPARATOR.join(texts)
+        try:
+            matches = self.client().check(joined, language)
+        except LanguageToolError as exc:
+            if exc.kind != "crashed":
+                self.failure = exc
+                raise
+            matches = self.client(restart=True).check(joined, language)  # a killed server: start anew once
+        starts, pos = [], 0
+        for text in texts:
+            starts.append(pos)
+            pos += len(text) + len(SEPARATOR)
+        out: dict[str, list] = {text: [] for text in texts}
+        index = 0
+        for match in sorted(matches, key=lambda m: m.offset):
+            while index + 1 < len(starts) and match.offset >= starts[index + 1]:
+                index += 1
+            local = match.shifted(-starts[index])
+            if local.offset + local.length <= len(texts[index]):  # never across two segments
+                out[texts[index]].append(local)
+        return out
+
+
+def _chunks(texts: list[str]) -> list[list[str]]:
+    chunks: list[list[str]] = []
+    size = 0
+    for text in texts:
+        if not chunks or size + len(text) > MAX_REQUEST_CHARS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text) + len(SEPARATOR)
+    return chunks
+
+
+def session_for(guide: StyleGuide) -> GrammarSession:
+    return guide.memo("grammar.session", lambda: GrammarSession(load_settings(guide)))
+
+
+# -- what LanguageTool reads ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Piece:
+    segment: Segment
+    start: int  # index in segment.text where the checked text begins (after a dateline)
+    text: str
+
+
+def pieces_of(draft: Draft) -> list[Piece]:
+    from edtool.checks.dateline import parse_dateline
+
+    view = prose_of(draft)
+    first = view.first_paragraph
+    pieces = []
+    for segment in view.segments:
+        start = 0
+        if segment is first:
+            parsed = parse_dateline(segment.text)
+            if parsed is not None:
+                start = parsed.end
+        text = segment.text[start:]
+        if _LETTER.search(text):
+            pieces.append(Piece(segment, start, text))
+    return pieces
+
+
+def draft_language(draft: Draft, settings: GrammarSettings) -> str:
+    value = draft.front_matter.get("language")
+    return value if isinstance(value, str) and value in LANGUAGES else settings.language
+
+
+# -- vocabulary ----------------------------------------------------------------------------------
+def vocabulary_pattern(guide: StyleGuide) -> re.Pattern | None:
+    def build():
+        words = guide.get("vocabulary", "accept", default=[]) or []
+        words = sorted({str(w).strip() for w in words if str(w).strip()}, key=len, reverse=True)
+        if not words:
+            return None
+        alternation = "|".join(re.escape(w) for w in words)
+        # a word as a whole, optionally with a genitive s or an apostrophe
+        return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|'s?|’s?)?(?![\w])")
+
+    return guide.memo("grammar.vocabulary", build)
+
+
+def _accepted_spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
+# -- the check -----------------------------------------------------------------------------------
+def _is_spelling(match) -> bool:
+    return match.issue_type == "misspelling" or "SPELLER" in match.rule_id
+
+
+def _severity(settings: GrammarSettings, rule: str, match, category: Category) -> Severity:
+    for key in (rule, match.rule_id, match.category, category.value, "default"):
+        if key in settings.severity:
+            return settings.severity[key]
+    return Severity.WARNING
+
+
+def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | None = None) -> list[Diagnostic]:
+    settings = load_settings(guide)
+    if not settings.enabled:
+        return []
+    pieces = pieces_of(draft)
+    if not pieces:
+        return []
+    session = session or session_for(guide)
+    language = draft_language(draft, settings)
+    try:
+        results = session.check_texts([p.text for p in pieces], language)
+    except LanguageToolError as exc:
+        from edtool.engine import ServiceUnavailable
+
+        raise ServiceUnavailable(msg("grammar.unchecked", reason=exc.message), required=settings.required) from None
+    vocabulary = vocabulary_pattern(guide)
+    found: list[Diagnostic] = []
+    for piece, matches in zip(pieces, results):
+        accepted = None
+        for match in matches:
+            spelling = _is_spelling(match)
+            if spelling:
+                if accepted is None:
+                    accepted = _accepted_spans(piece.text, vocabulary)
+                end = match.offset + match.length
+                if any(a <= match.offset and end <= b for a, b in accepted):
+                    continue
+            category = Category.SPELLING if spelling else Category.GRAMMAR
+            rule = f"{category.value}.{match.rule_id}"
+            begin = piece.start + match.offset
+            source_start, source_end = piece.segment.source_span(begin, begin + match.length)
+            line, column = draft.position(source_start)
+            end_line, end_column = draft.position(source_end)
+            found.append(Diagnostic(
+                draft.path, line, column, end_line, end_column, rule, category,
+                _severity(settings, rule, match, category), match.message,
+                tuple(match.replacements[: settings.max_suggestions]),
+                source=piece.text[match.offset : match.offset + match.length],
+            ))
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+__all__ = ["check_grammar", "load_settings", "GrammarSession", "GrammarSettings", "pieces_of"]

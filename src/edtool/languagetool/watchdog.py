@@ -1,0 +1,74 @@
+"""Stops the local LanguageTool server after a period without activity.
+
+    python -m edtool.languagetool.watchdog CACHE_DIR SERVER_PID IDLE_SECONDS
+
+Activity is the newest modification time of server.activity (touched by every edtool run that
+uses the server) and server.log (LanguageTool logs each request). Exits when the server is gone.
+Standard library only: it sleeps next to the server for as long as that runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _last_activity(folder: Path) -> float:
+    times = []
+    for name in ("server.activity", "server.log"):
+        try:
+            times.append((folder / name).stat().st_mtime)
+        except OSError:
+            pass
+    return max(times, default=time.time())
+
+
+def _stop(folder: Path, pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            if not _alive(pid):
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    state = folder / "server.json"
+    try:
+        if json.loads(state.read_text(encoding="utf-8")).get("pid") == pid:
+            state.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str]) -> int:
+    folder, pid, idle = Path(argv[0]), int(argv[1]), float(argv[2])
+    poll = max(0.5, min(30.0, idle / 4))
+    while _alive(pid):
+        if time.time() - _last_activity(folder) >= idle:
+            _stop(folder, pid)
+            return 0
+        time.sleep(poll)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
