@@ -1,0 +1,130 @@
+"""`edtool server install|start|stop|status`: the local LanguageTool server by hand."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+
+server_app = typer.Typer(help="Manage the local LanguageTool server (grammar and spelling).",
+                         no_args_is_help=True)
+
+FORMAT_OPTION = typer.Option("text", "--format", help="Output format: text or json.")
+
+
+def _settings(styleguide: Optional[Path]):
+    from edtool.checks.grammar import load_settings
+    from edtool.styleguide import StyleGuideError
+
+    guide = load_guide(styleguide, required=False)
+    try:
+        return load_settings(guide)
+    except StyleGuideError as exc:
+        fail(str(exc))
+
+
+def _remote_url(settings) -> str | None:
+    from edtool.languagetool import URL_ENV
+
+    url = os.environ.get(URL_ENV) or settings.server_url
+    return url.rstrip("/") if url else None
+
+
+def _echo(data: dict, fmt: str, text: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(text)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("text", "json"):
+        fail(f"Unknown format '{fmt}'. Use one of: text, json.")
+
+
+@server_app.command("install")
+def install_command(force: bool = typer.Option(False, "--force", help="Install again even if already installed."),
+                    fmt: str = FORMAT_OPTION) -> None:
+    """Install LanguageTool from Maven Central into edtool's cache folder (once; needs Java 17+ and mvn)."""
+    from edtool.languagetool import LanguageToolError, lib_dir
+    from edtool.languagetool.install import install
+    from edtool.messages import msg
+
+    _check_format(fmt)
+    try:
+        marker = install(force=force)
+    except LanguageToolError as exc:
+        fail(exc.message)
+        return
+    key = "server.install-done" if marker["changed"] else "server.installed"
+    _echo(dict(marker, path=str(lib_dir())), fmt,
+          msg(key, version=marker["version"], path=lib_dir(), jars=marker["jars"], seconds=marker.get("seconds", 0)))
+
+
+@server_app.command("start")
+def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FORMAT_OPTION,
+                  idle_minutes: Optional[float] = typer.Option(
+                      None, "--idle-minutes", help="Stop after this many idle minutes (default: grammar.idle_minutes, 30; 0 = never).")) -> None:
+    """Start the local LanguageTool server (or report the one already running)."""
+    from edtool.languagetool import LanguageToolError
+    from edtool.languagetool.server import start, status
+    from edtool.messages import msg
+
+    _check_format(fmt)
+    settings = _settings(styleguide)
+    remote = _remote_url(settings)
+    if remote:
+        _echo({"url": remote, "remote": True}, fmt, msg("server.remote", url=remote))
+        return
+    try:
+        record, started = start(settings.idle_minutes if idle_minutes is None else idle_minutes)
+    except LanguageToolError as exc:
+        fail(exc.message)
+        return
+    key = "server.started" if started else "server.already"
+    _echo(status(), fmt, msg(key, version=record.version, url=record.url, pid=record.pid))
+
+
+@server_app.command("stop")
+def stop_command(fmt: str = FORMAT_OPTION) -> None:
+    """Stop the local LanguageTool server."""
+    from edtool.languagetool.server import stop
+    from edtool.messages import msg
+
+    _check_format(fmt)
+    pid = stop()
+    text = msg("server.stopped", pid=pid) if pid else msg("server.not-running")
+    _echo({"stopped": bool(pid), "pid": pid}, fmt, text)
+
+
+@server_app.command("status")
+def status_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FORMAT_OPTION) -> None:
+    """Show whether a LanguageTool server runs, where, and which version."""
+    from edtool.languagetool.server import server_info, status
+    from edtool.messages import msg
+
+    _check_format(fmt)
+    settings = _settings(styleguide)
+    remote = _remote_url(settings)
+    if remote:
+        info = server_info(remote, timeout=settings.timeout)
+        data = {"url": remote, "pid": None, "version": info["software"].get("version") if info else None,
+                "running": info is not None, "remote": True}
+        _echo(data, fmt, msg("server.remote", url=remote) + ("" if info else " (antwortet nicht)"))
+        raise typer.Exit(0 if info else 1)
+    data = status()
+    if data["running"]:
+        text = msg("server.already", version=data["version"], url=data["url"], pid=data["pid"])
+    elif not data["installed"]:
+        from edtool.languagetool import pinned_version
+
+        text = msg("grammar.not-installed", version=pinned_version())
+    else:
+        text = msg("server.not-running")
+    _echo(data, fmt, text)
+    raise typer.Exit(0 if data["running"] else 1)
