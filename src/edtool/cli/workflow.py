@@ -1,0 +1,237 @@
+"""Workflow commands: submit, approve, reject, status, publish, unpublish, hooks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+
+EDITOR_HELP = "Name of the editor (or EDTOOL_EDITOR)."
+hooks_app = typer.Typer(help="Git pre-commit hook that checks staged drafts.", no_args_is_help=True)
+
+
+def _drafts_dir(guide) -> Path:
+    folder = Path(str(guide.section("new").get("directory") or "drafts"))
+    if folder.is_absolute() or folder.exists():
+        return folder
+    candidate = guide.folder / folder
+    try:
+        return candidate.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return candidate
+
+
+def _transition(paths: List[Path], action) -> None:
+    from edtool.workflow import WorkflowError
+
+    code = 0
+    for path in paths:
+        try:
+            outcome = action(path)
+        except WorkflowError as exc:
+            typer.echo(exc.message, err=True)
+            code = 1
+            continue
+        typer.echo(outcome.message)
+        for note in outcome.notes:
+            typer.echo(note, err=True)
+    raise typer.Exit(code)
+
+
+def submit(
+    paths: List[Path] = typer.Argument(..., help="Draft files."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Submit drafts for review (draft -> review)."""
+    from edtool.workflow import submit as do_submit
+
+    guide = load_guide(styleguide)
+    _transition(paths, lambda p: do_submit(p, guide))
+
+
+def approve(
+    paths: List[Path] = typer.Argument(..., help="Draft files."),
+    editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Approve drafts (review -> approved). Refused while checks find errors, or for the article's author."""
+    from edtool.workflow import approve as do_approve
+
+    guide = load_guide(styleguide)
+    _transition(paths, lambda p: do_approve(p, editor, guide))
+
+
+def reject(
+    paths: List[Path] = typer.Argument(..., help="Draft files."),
+    editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
+    reason: str = typer.Option(..., "--reason", help="Why the draft goes back to its author."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Send drafts back to their authors (review/approved -> draft), with a reason."""
+    from edtool.workflow import reject as do_reject
+
+    guide = load_guide(styleguide)
+    _transition(paths, lambda p: do_reject(p, editor, reason, guide))
+
+
+def status(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: the drafts folder)."),
+    fmt: str = typer.Option("text", "--format", help="Output format: text or json."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Board of all drafts: status, title, author, date, approval and check counts."""
+    from edtool.messages import msg
+    from edtool.workflow import board
+
+    if fmt not in ("text", "json"):
+        fail(f"Unknown format '{fmt}'. Use one of: text, json.")
+    guide = load_guide(styleguide)
+    rows = board(paths or [_drafts_dir(guide)], guide)
+    if fmt == "json":
+        typer.echo(json.dumps({"drafts": rows}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo(msg("status.empty"))
+        return
+    columns = ["status", "title", "author", "date", "approved_by", "errors", "warnings", "path"]
+    headers = [msg(f"status.col.{c}") for c in columns]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers, show_lines=False)
+        styles = {"draft": "dim", "review": "yellow", "approved": "green", "published": "blue"}
+        for row in rows:
+            cells = [str(row[c]) for c in columns]
+            if row["errors"]:
+                cells[5] = f"[bold red]{row['errors']}[/]"
+            table.add_row(*cells, style=styles.get(row["status"]))
+        Console().print(table)
+    else:
+        data = [[str(row[c]) for c in columns] for row in rows]
+        widths = [max(len(h), *(len(r[i]) for r in data)) for i, h in enumerate(headers)]
+        widths[1] = min(widths[1], 60)
+        for line in [headers, *data]:
+            cells = [cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…" for i, cell in enumerate(line)]
+            typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(cells)).rstrip())
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    typer.echo(msg("status.summary", total=len(rows), counts=", ".join(f"{k} {v}" for k, v in counts.items())))
+
+
+def publish(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Approved drafts (or folders, with --all)."),
+    all_: bool = typer.Option(False, "--all", help="Publish every approved draft (in PATHs or the drafts folder)."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
+    editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Committer (default: git's configured identity)."),
+    push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written and committed; change nothing."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Publish approved drafts into the content repository (one commit per article)."""
+    from edtool.messages import msg
+    from edtool.publish import Publisher, PublishError, drafts_to_publish
+
+    guide = load_guide(styleguide)
+    if not paths and not all_:
+        fail(msg("publish.no-paths"))
+    try:
+        files = drafts_to_publish(paths or [_drafts_dir(guide)], all_)
+        publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
+                              warn=lambda text: typer.echo(text, err=True))
+        if not files:
+            typer.echo(msg("publish.nothing"))
+            code = publisher.publish([], push) if push else 0
+        else:
+            code = publisher.publish(files, push)
+    except PublishError as exc:
+        fail(exc.message, 2 if exc.fatal else 1)
+        return
+    raise typer.Exit(code)
+
+
+def unpublish(
+    path: Path = typer.Argument(..., help="The published article's draft."),
+    editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
+    reason: str = typer.Option(..., "--reason", help="Why the article is retracted (kept in the commit)."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
+    push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be committed; change nothing."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Retract a published article with a commit of its own; the draft goes back to draft."""
+    from edtool.publish import Publisher, PublishError
+    from edtool.workflow import WorkflowError
+
+    guide = load_guide(styleguide)
+    try:
+        publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
+                              warn=lambda text: typer.echo(text, err=True))
+        code = publisher.unpublish(path, editor, reason, push)
+    except PublishError as exc:
+        fail(exc.message, 2 if exc.fatal else 1)
+        return
+    except WorkflowError as exc:
+        fail(exc.message, 1)
+        return
+    raise typer.Exit(code)
+
+
+@hooks_app.command("install")
+def hooks_install(
+    force: bool = typer.Option(False, "--force", help="Replace a hook that edtool did not write (kept as a backup)."),
+    full: bool = typer.Option(False, "--full", help="Include grammar and spelling (needs the LanguageTool server)."),
+) -> None:
+    """Install .git/hooks/pre-commit: checks staged drafts before each commit."""
+    from edtool.hooks import HookError, install
+    from edtool.messages import msg
+
+    try:
+        hook = install(Path.cwd(), force=force, full=full)
+    except HookError as exc:
+        fail(str(exc), 1)
+        return
+    typer.echo(msg("hooks.installed", hook=hook))
+
+
+@hooks_app.command("run")
+def hooks_run(
+    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Check the staged drafts (what the installed hook calls)."""
+    from edtool.engine import CheckOptions, RunError, parse_categories, worst_exit_code
+    from edtool.hooks import HookError, check_staged
+    from edtool.messages import msg
+    from edtool.report import report
+
+    guide = load_guide(styleguide)
+    try:
+        results = check_staged(guide, CheckOptions(skip=parse_categories(skip) or set()), Path.cwd())
+    except (HookError, RunError) as exc:
+        fail(str(exc))
+        return
+    if not results:
+        raise typer.Exit(0)
+    report(results, "text")
+    code = worst_exit_code(results)
+    if code:
+        typer.echo(msg("hooks.blocked"), err=True)
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("submit")(submit)
+    app.command("approve")(approve)
+    app.command("reject")(reject)
+    app.command("status")(status)
+    app.command("publish")(publish)
+    app.command("unpublish")(unpublish)
+    app.add_typer(hooks_app, name="hooks")
+

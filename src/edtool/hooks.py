@@ -1,0 +1,111 @@
+"""A plain git pre-commit hook for desks without the pre-commit framework.
+
+`install` writes .git/hooks/pre-commit (or core.hooksPath) and never replaces a foreign hook
+without force. `check_staged` checks what is staged, not the work tree: the blobs in the index.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+from edtool.diagnostics import Category, Diagnostic, Severity
+from edtool.draft import Draft, DraftError
+from edtool.engine import (CheckOptions, FileResult, ServiceUnavailable, check_draft, load_check,
+                           selected_checks)
+from edtool.fsutil import atomic_write
+from edtool.messages import msg
+from edtool.styleguide import StyleGuide
+
+MARKER = "# edtool-hook: pre-commit"
+FAST_SKIP = "grammar,spelling"
+
+
+class HookError(Exception):
+    pass
+
+
+def _git(args: list[str], cwd: Path | None = None) -> bytes:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True)
+    if result.returncode != 0:
+        raise HookError(result.stderr.decode("utf-8", "replace").strip())
+    return result.stdout
+
+
+def repo_root(start: Path | None = None) -> Path:
+    try:
+        return Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
+    except (HookError, OSError):
+        raise HookError(msg("hooks.not-a-repo", path=(start or Path.cwd()))) from None
+
+
+def hook_path(root: Path) -> Path:
+    hooks = Path(_git(["rev-parse", "--git-path", "hooks"], root).decode().strip())
+    return (hooks if hooks.is_absolute() else root / hooks) / "pre-commit"
+
+
+def script(skip: str | None) -> str:
+    args = "hooks run" + (f" --skip {skip}" if skip else "")
+    python = shlex.quote(sys.executable)
+    return (f"#!/bin/sh\n{MARKER}\n# Checks the staged drafts; installed by `edtool hooks install`.\n"
+            f"if [ -x {python} ]; then exec {python} -m edtool {args}; fi\n"
+            f"exec edtool {args}\n")
+
+
+def install(start: Path | None = None, force: bool = False, full: bool = False) -> Path:
+    root = repo_root(start)
+    hook = hook_path(root)
+    if hook.exists() or hook.is_symlink():
+        try:
+            ours = MARKER in hook.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            ours = False
+        if not ours:
+            backup = hook.with_name("pre-commit.edtool-backup")
+            if not force:
+                raise HookError(msg("hooks.foreign", hook=hook, backup=backup))
+            os.replace(hook, backup)
+    atomic_write(hook, script(None if full else FAST_SKIP).encode("utf-8"))
+    os.chmod(hook, 0o755)
+    return hook
+
+
+def staged_drafts(root: Path, drafts_dir: Path) -> list[str]:
+    """Staged (added, copied, modified, renamed) Markdown files under the drafts folder."""
+    out = _git(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], root)
+    try:
+        prefix = PurePosixPath(drafts_dir.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        prefix = PurePosixPath(".")
+    names = []
+    for name in out.decode("utf-8", "replace").split("\0"):
+        if not name.endswith(".md"):
+            continue
+        path = PurePosixPath(name)
+        if str(prefix) == "." or path.is_relative_to(prefix):
+            names.append(name)
+    return names
+
+
+def check_staged(guide: StyleGuide, options: CheckOptions, start: Path | None = None) -> list[FileResult]:
+    root = repo_root(start)
+    drafts_dir = guide.folder / str(guide.section("new").get("directory") or "drafts")
+    checks = {name: load_check(name) for name in selected_checks(options)}
+    unavailable: list[ServiceUnavailable] = []
+    results = []
+    for name in staged_drafts(root, drafts_dir):
+        data = _git(["show", f":{name}"], root)
+        result = FileResult(name)
+        try:
+            result.draft = Draft.from_bytes(data, name)
+        except DraftError as exc:
+            result.diagnostics.append(Diagnostic(name, exc.line, exc.column, exc.line, exc.column, exc.rule,
+                                                 Category.FILE, Severity.ERROR, exc.message))
+        else:
+            result.diagnostics = sorted(check_draft(result.draft, guide, checks, options, unavailable),
+                                        key=Diagnostic.sort_key)
+        results.append(result)
+    return results

@@ -1,0 +1,290 @@
+"""Editorial workflow: draft -> review -> approved -> published, kept in the draft's front matter.
+
+Every transition is a surgical edit: only the front matter lines of the keys it owns change, the
+rest of the file (body, comments, key order, CRLF, BOM) stays byte for byte. Each edit is verified
+by parsing the result again before it is written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from edtool.draft import BOM, Draft, DraftError
+from edtool.fsutil import atomic_write
+from edtool.messages import msg
+from edtool.styleguide import StyleGuide
+
+STATES = ("draft", "review", "approved", "published")
+# Checks run before approve/publish and on the board: everything but LanguageTool, so a decision
+# never depends on whether the grammar server happens to run (grammar findings are advice).
+GATE_SKIP = frozenset({"grammar", "spelling"})
+
+
+
+class WorkflowError(Exception):
+    """A transition or edit that is refused; the message is for the writer or editor."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def now_iso() -> str:
+    """Local time with offset, to the second (e.g. 2025-07-31T14:30:00+02:00)."""
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An ISO 8601 date-time (naive = local time); None if it is not one."""
+    if not isinstance(value, str) or "T" not in value and " " not in value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+def render_scalar(value: Any) -> str:
+    """A YAML scalar for one line of front matter: plain when it reads back as the same text."""
+    import yaml
+
+    from edtool.draft import _FrontMatterLoader
+
+    text = str(value)
+    if text and "\n" not in text and " #" not in text and not text.startswith(("'", '"')):
+        try:
+            if yaml.load(f"k: {text}\n", Loader=_FrontMatterLoader) == {"k": text}:
+                return text
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML double-quoted scalars
+
+
+def authors_of(front_matter: dict) -> list[str]:
+    value = front_matter.get("author")
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return []
+
+
+def same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+# -- surgical front matter edits ------------------------------------------------------------------
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _entry_end(text: str, value_end: int) -> int:
+    """End of a key's entry: after the newline of the line where its value ends."""
+    if value_end > 0 and text[value_end - 1] == "\n":
+        return value_end  # block values end at the start of the next line
+    nl = text.find("\n", value_end)
+    return len(text) if nl == -1 else nl + 1
+
+
+def _eol(draft: Draft, raw_at: int) -> str:
+    return "\r\n" if draft.raw[max(0, raw_at - 2):raw_at] == "\r\n" else "\n"
+
+
+def edit_front_matter(draft: Draft, updates: dict[str, Any] | None = None,
+                      remove: Iterable[str] = ()) -> bytes:
+    """The file's new bytes with `updates` set and `remove` deleted; everything else untouched."""
+    updates = dict(updates or {})
+    remove = [key for key in remove if key in draft.fields and key not in updates]
+    text = draft.text
+    edits: list[tuple[int, int, str]] = []  # (raw start, raw end, replacement)
+    fence_line = draft.position(max(draft.body_start - 1, 0))[0]
+    fence_start = draft.offset(fence_line, 1)
+    insert_at = draft.raw_offset(fence_start)
+    eol = _eol(draft, insert_at)
+    inserted = []
+    for key, value in updates.items():
+        pos = draft.fields.get(key)
+        line = f"{key}: {render_scalar(value)}"
+        if pos is None:
+            inserted.append(line + eol)
+            continue
+        start = _line_start(text, pos.key_start)
+        if text[start:pos.key_start].strip():
+            raise WorkflowError(msg("workflow.unsafe-edit", path=draft.path, reason=key))
+        current = draft.front_matter.get(key)
+        one_line = "\n" not in text[pos.key_start:pos.value_end]
+        if one_line and pos.value_end > pos.value_start and not isinstance(current, (dict, list)):
+            edits.append((draft.raw_offset(pos.value_start), draft.raw_offset(pos.value_end), render_scalar(value)))
+        else:
+            end = _entry_end(text, pos.value_end)
+            edits.append((draft.raw_offset(start), draft.raw_offset(end), line + _eol(draft, draft.raw_offset(end))))
+    for key in remove:
+        pos = draft.fields[key]
+        start = _line_start(text, pos.key_start)
+        if text[start:pos.key_start].strip():
+            raise WorkflowError(msg("workflow.unsafe-edit", path=draft.path, reason=key))
+        edits.append((draft.raw_offset(start), draft.raw_offset(_entry_end(text, pos.value_end)), ""))
+    if inserted:
+        edits.append((insert_at, insert_at, "".join(inserted)))
+    raw = draft.raw
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        raw = raw[:start] + replacement + raw[end:]
+    _verify(draft, raw, updates, remove)
+    return ((BOM if draft.bom else "") + raw).encode("utf-8")
+
+
+def _verify(draft: Draft, raw: str, updates: dict[str, Any], remove: list[str]) -> None:
+    expected = {k: v for k, v in draft.front_matter.items() if k not in remove}
+    expected.update({k: str(v) for k, v in updates.items()})
+    try:
+        result = Draft.from_text(raw, draft.path)
+    except DraftError as exc:
+        raise WorkflowError(msg("workflow.unsafe-edit", path=draft.path, reason=exc.message)) from None
+    if result.front_matter != expected or result.body != draft.body:
+        raise WorkflowError(msg("workflow.unsafe-edit", path=draft.path, reason="Prüfung nach dem Ändern"))
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_if_unchanged(path: str | Path, before: bytes, after: bytes) -> None:
+    """Atomically replace `path` by `after`, unless someone changed it since we read `before`."""
+    try:
+        current = Path(path).read_bytes()
+    except OSError:
+        current = None
+    if current != before:
+        raise WorkflowError(msg("workflow.changed-on-disk", path=path))
+    atomic_write(path, after)
+
+
+def load_draft(path: str | Path) -> tuple[Draft, bytes]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise WorkflowError(f"{path}: " + msg("file.unreadable", reason=exc.strerror or str(exc))) from None
+    try:
+        return Draft.from_bytes(data, str(path)), data
+    except DraftError as exc:
+        raise WorkflowError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+
+
+def status_of(draft: Draft) -> str:
+    status = draft.front_matter.get("status", "draft")
+    status = str(status).strip() if status is not None else "draft"
+    if status not in STATES:
+        raise WorkflowError(msg("workflow.unknown-status", path=draft.path, status=status, allowed=", ".join(STATES)))
+    return status
+
+
+def _require(draft: Draft, command: str, allowed: tuple[str, ...]) -> str:
+    status = status_of(draft)
+    if status not in allowed:
+        if status == "published":
+            raise WorkflowError(msg("workflow.illegal-published", path=draft.path))
+        raise WorkflowError(msg("workflow.illegal", path=draft.path, command=command, status=status,
+                                allowed=" oder ".join(f"„{s}“" for s in allowed)))
+    return status
+
+
+def count_findings(path: str | Path, guide: StyleGuide) -> tuple[int, int, list]:
+    """(errors, warnings, error diagnostics) of the gate checks for one draft."""
+    from edtool.diagnostics import Severity
+    from edtool.engine import CheckOptions, run_checks
+
+    results = run_checks([str(path)], guide, CheckOptions(skip=set(GATE_SKIP)))
+    diagnostics = [d for r in results for d in r.diagnostics]
+    errors = [d for d in diagnostics if d.severity == Severity.ERROR]
+    return len(errors), sum(1 for d in diagnostics if d.severity == Severity.WARNING), errors
+
+
+@dataclass
+class Outcome:
+    path: str
+    old: str
+    new: str
+    message: str
+    notes: list[str] = field(default_factory=list)
+
+
+def submit(path: str | Path, guide: StyleGuide) -> Outcome:
+    """draft (or a published article being corrected) -> review."""
+    draft, before = load_draft(path)
+    old = _require(draft, "submit", ("draft", "published"))
+    after = edit_front_matter(draft, {"status": "review", "submitted_at": now_iso()})
+    write_if_unchanged(path, before, after)
+    outcome = Outcome(str(path), old, "review", msg("workflow.submitted", path=path, old=old))
+    errors, warnings, _ = count_findings(path, guide)
+    if errors or warnings:
+        outcome.notes.append(msg("workflow.findings-hint", path=path, errors=errors, warnings=warnings))
+    return outcome
+
+
+def approve(path: str | Path, editor: str, guide: StyleGuide) -> Outcome:
+    """review -> approved, by an editor who is not an author, only when the checks find no error."""
+    editor = " ".join((editor or "").split())
+    if not editor:
+        raise WorkflowError(msg("workflow.no-editor"))
+    draft, before = load_draft(path)
+    old = _require(draft, "approve", ("review",))
+    if any(same_person(editor, author) for author in authors_of(draft.front_matter)):
+        raise WorkflowError(msg("workflow.four-eyes", path=path, editor=editor))
+    errors, _, found = count_findings(path, guide)
+    if errors:
+        lines = [msg("workflow.has-errors", path=path, count=errors)]
+        lines += [f"  {d.line}:{d.column}: [{d.rule}] {d.message}" for d in found[:5]]
+        raise WorkflowError("\n".join(lines))
+    after = edit_front_matter(draft, {"status": "approved", "approved_by": editor, "approved_at": now_iso()},
+                              remove=("rejected_by", "rejected_at", "rejected_reason"))
+    write_if_unchanged(path, before, after)
+    return Outcome(str(path), old, "approved", msg("workflow.approved", path=path, editor=editor))
+
+
+def reject(path: str | Path, editor: str, reason: str, guide: StyleGuide | None = None) -> Outcome:
+    """review or approved -> draft, with who and why."""
+    editor = " ".join((editor or "").split())
+    reason = " ".join((reason or "").split())
+    if not editor:
+        raise WorkflowError(msg("workflow.no-editor"))
+    if not reason:
+        raise WorkflowError(msg("workflow.no-reason"))
+    draft, before = load_draft(path)
+    old = _require(draft, "reject", ("review", "approved"))
+    after = edit_front_matter(
+        draft, {"status": "draft", "rejected_by": editor, "rejected_at": now_iso(), "rejected_reason": reason},
+        remove=("approved_by", "approved_at"))
+    write_if_unchanged(path, before, after)
+    return Outcome(str(path), old, "draft", msg("workflow.rejected", path=path, editor=editor, old=old, reason=reason))
+
+
+# -- status board -----------------------------------------------------------------------------------
+def board(paths: Iterable[str | Path], guide: StyleGuide) -> list[dict[str, Any]]:
+    """One row per draft, sorted by status (draft, review, approved, published, others), then date."""
+    from edtool.diagnostics import Severity
+    from edtool.engine import CheckOptions, run_checks
+
+    rows = []
+    for result in run_checks([str(p) for p in paths], guide, CheckOptions(skip=set(GATE_SKIP))):
+        fm = result.draft.front_matter if result.draft is not None else {}
+        status = fm.get("status", "draft" if result.draft is not None else "?")
+        rows.append({
+            "path": result.path,
+            "title": str(fm.get("title") or ""),
+            "author": ", ".join(authors_of(fm)),
+            "status": str(status),
+            "date": str(fm.get("date") or ""),
+            "approved_by": str(fm.get("approved_by") or ""),
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+        })
+    order = {state: i for i, state in enumerate(STATES)}
+    rows.sort(key=lambda r: (order.get(r["status"], len(STATES)), r["date"], r["title"], r["path"]))
+    return rows
+
