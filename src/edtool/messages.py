@@ -56,6 +56,15 @@ DE: dict[str, str] = {
     "new.empty-title": "Der Titel ist leer.",
     "new.bad-template": "Vorlage für neue Entwürfe ist fehlerhaft: {reason}",
     "new.created": "Entwurf angelegt: {path}",
+    # house style (rules from styleguide.yaml)
+    "style.vocabulary-reject": "„{match}“ steht auf der Liste der Begriffe, die die Redaktion nicht verwendet.",
+    "style.switch-unknown": "Schalter „{switch}“ nennt die unbekannte Regel „{rule}“; er wirkt nicht.",
+    "style.fixed": "{count} Datei(en) korrigiert.",
+    "style.fixed-none": "Nichts zu korrigieren.",
+    "style.examples-ok": "{rules} Regeln mit {examples} Beispielen geprüft: alle bestanden.",
+    "style.examples-failed": "{failed} von {rules} Regeln bestehen ihre Beispiele nicht.",
+    "style.example-missed": "{rule}: Beispiel wird nicht gemeldet, sollte aber: „{text}“",
+    "style.example-flagged": "{rule}: Beispiel wird gemeldet, sollte aber nicht: „{text}“ ({message})",
     # styleguide / run
     "styleguide.not-found": "Keine styleguide.yaml gefunden (gesucht ab {start} aufwärts). Mit --styleguide PFAD oder EDTOOL_STYLEGUIDE angeben.",
     "styleguide.invalid": "{path}:{line}:{column}: styleguide.yaml ist fehlerhaft: {problem}",
