@@ -21,6 +21,7 @@ from edtool.styleguide import StyleGuide
 CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "metadata": ("edtool.checks.metadata", "check_metadata", ("metadata",)),
     "dateline": ("edtool.checks.dateline", "check_dateline", ("dateline",)),
+    "grammar": ("edtool.checks.grammar", "check_grammar", ("grammar", "spelling")),
 }
 
 
