@@ -1,0 +1,153 @@
+"""Shared set-up for the workflow, publish and hook tests: a desk (drafts repository), a content
+repository and a bare remote, all real git in tmp_path, with identities set here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+SETUP_ENV = {
+    "GIT_AUTHOR_NAME": "Test Setup", "GIT_AUTHOR_EMAIL": "setup@example.org",
+    "GIT_COMMITTER_NAME": "Test Setup", "GIT_COMMITTER_EMAIL": "setup@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+KEEP_SECTIONS = ("version", "language", "metadata", "dateline", "new", "authors", "publish")
+
+BODY = (
+    "AUGSBURG (IT BOLTWISE) – Der Augsburger Roboterhersteller Kuka hat einen Schweißroboter vorgestellt, "
+    "der neue Nähte durch Vorführen lernt. Ein Schweißer führt den Arm dabei einmal von Hand entlang der Naht.\n"
+    "\n"
+    "Die ersten Anlagen sollen im Frühjahr ausgeliefert werden. Interessierte Betriebe können das System vorab "
+    "in einem Anwendungszentrum testen.\n"
+)
+TEASER = ("Der Augsburger Hersteller will Schweißroboter auch für Handwerksbetriebe erschwinglich machen. "
+          "Programmiert wird per Vorführung statt per Code.")
+
+
+def draft_text(title: str = "Kuka stellt lernfähigen Schweißroboter vor", slug: str = "kuka-schweissroboter",
+               author: str = "Jonas Weber", status: str = "draft", date: str = "2025-08-12", extra: str = "",
+               body: str = BODY) -> str:
+    return (
+        "---\n"
+        f"title: {title}\n"
+        f"slug: {slug}\n"
+        f"author: {author}\n"
+        f"date: {date}\n"
+        "dateline: AUGSBURG\n"
+        "category: Robotik\n"
+        "tags: [Kuka, Industrieroboter]\n"
+        f"teaser: {TEASER}\n"
+        f"status: {status}\n"
+        "language: de-DE\n"
+        f"{extra}"
+        "---\n"
+        "\n"
+        f"{body}"
+    )
+
+
+def git(*args: str, cwd: Path, check: bool = True, env: dict | None = None) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
+    return result.stdout.strip()
+
+
+def edtool_command() -> list[str]:
+    """The installed console script next to this Python (falls back to -m)."""
+    script = Path(sys.executable).parent / "edtool"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("edtool")
+    return [found] if found else [sys.executable, "-m", "edtool"]
+
+
+@dataclass
+class Newsroom:
+    root: Path
+    desk: Path
+    content: Path
+    remote: Path
+
+    @property
+    def drafts(self) -> Path:
+        return self.desk / "drafts"
+
+    def write_draft(self, name: str = "kuka.md", **fields) -> Path:
+        path = self.drafts / name
+        path.write_text(draft_text(**fields), encoding="utf-8")
+        return path
+
+    def approved_draft(self, name: str = "kuka.md", **fields) -> Path:
+        fields.setdefault("extra", "approved_by: Katrin Vogel\napproved_at: 2025-08-12T09:00:00+02:00\n")
+        return self.write_draft(name, status="approved", **fields)
+
+    def styleguide(self, **sections) -> None:
+        path = self.desk / "styleguide.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update(sections)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def edtool(self, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        """The real console script, in a subprocess."""
+        return subprocess.run([*edtool_command(), *args], cwd=cwd or self.desk, capture_output=True, text=True,
+                              env={**os.environ, **(env or {})}, timeout=180)
+
+    def cli(self, *args: str):
+        """In-process through typer's CliRunner."""
+        from typer.testing import CliRunner
+
+        from edtool.cli.main import app
+
+        return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+    def publish(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return self.edtool("publish", *args, "--content-repo", str(self.content), **kwargs)
+
+    def content_log(self) -> list[str]:
+        return git("log", "--format=%s", cwd=self.content).splitlines()
+
+    def content_head(self) -> str:
+        return git("rev-parse", "HEAD", cwd=self.content)
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Newsroom:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for key, value in SETUP_ENV.items():
+        monkeypatch.setenv(key, value)
+    for key in ("EDTOOL_CONTENT_REPO", "EDTOOL_STYLEGUIDE", "EDTOOL_EDITOR", "EDTOOL_TEST_CRASH_AFTER",
+                "EDTOOL_TEST_DELAY_AFTER_WRITE", "EDTOOL_LOCK_TIMEOUT", "PRE_COMMIT"):
+        monkeypatch.delenv(key, raising=False)
+
+    desk = tmp_path / "desk"
+    (desk / "drafts").mkdir(parents=True)
+    shipped = yaml.safe_load((PROJECT / "styleguide.yaml").read_text(encoding="utf-8"))
+    guide = {key: shipped[key] for key in KEEP_SECTIONS if key in shipped}  # no style rules: stable tests
+    (desk / "styleguide.yaml").write_text(yaml.safe_dump(guide, allow_unicode=True, sort_keys=False),
+                                          encoding="utf-8")
+    git("init", "-q", "-b", "main", cwd=desk)
+
+    remote = tmp_path / "remote.git"
+    git("init", "-q", "--bare", "-b", "main", str(remote), cwd=tmp_path)
+    content = tmp_path / "content"
+    git("clone", "-q", str(remote), str(content), cwd=tmp_path)
+    git("checkout", "-q", "-b", "main", cwd=content, check=False)
+    (content / "README.md").write_text("Published articles.\n", encoding="utf-8")
+    git("add", "README.md", cwd=content)
+    git("commit", "-q", "-m", "Start", cwd=content)
+    git("push", "-q", "-u", "origin", "main", cwd=content)
+
+    monkeypatch.chdir(desk)
+    return Newsroom(tmp_path, desk, content, remote)
