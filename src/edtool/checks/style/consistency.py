@@ -1,0 +1,50 @@
+"""consistency: one spelling per article. For each group of variants, the first one used wins;
+later uses of another variant are flagged (fixable to the first one unless `fix: false`)."""
+
+from __future__ import annotations
+
+import re
+
+from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, word_alternation
+
+
+class Consistency(Rule):
+    KIND = "consistency"
+    KEYS = {"either", "ignorecase", "compounds", "fix"}
+    PLACEHOLDERS = {"match", "replacement", "first"}
+
+    def configure(self, spec: RuleSpec) -> None:
+        groups = spec.get("either", list, required=True)
+        self.ignorecase = spec.get("ignorecase", bool, False)
+        self.fixable = spec.get("fix", bool, True)
+        whole = spec.choice("compounds", ("part", "whole"), "part") == "whole"
+        self.group_of: dict[str, int] = {}
+        variants: list[str] = []
+        for i, group in enumerate(groups):
+            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(v, str) and v for v in group):
+                raise spec.error("jeder Eintrag in „either“ braucht mindestens zwei Schreibweisen", "either", i)
+            for variant in group:
+                key = self._key(variant)
+                if key in self.group_of:
+                    raise spec.error(f"„{variant}“ steht mehrfach in „either“", "either", i)
+                self.group_of[key] = i
+                variants.append(variant)
+        if not variants:
+            raise spec.error("„either“ ist leer", "either")
+        self.pattern = spec.regex(word_alternation(variants, whole), re.IGNORECASE if self.ignorecase else 0, "either")
+
+    def _key(self, text: str) -> str:
+        text = " ".join(text.split())
+        return text.casefold() if self.ignorecase else text
+
+    def check(self, ctx: Context) -> None:
+        chosen: dict[int, str] = {}
+        for seg in ctx.in_scope(self):
+            for match in self.pattern.finditer(seg.text, seg.start):
+                if match.start() < seg.start or (not self.quotes and seg.quotes.overlaps(*match.span())):
+                    continue
+                found = match.group()
+                group = self.group_of[self._key(found)]
+                first = chosen.setdefault(group, found)
+                if self._key(first) != self._key(found):
+                    ctx.report(self, seg, match.start(), match.end(), adapt_case(found, first), first=first)

@@ -1,0 +1,42 @@
+"""existence: flag words (one alternation) and regular expressions, with exceptions."""
+
+from __future__ import annotations
+
+import re
+
+from edtool.checks.style.base import Context, Rule, RuleSpec, word_alternation
+
+
+class Existence(Rule):
+    KIND = "existence"
+    KEYS = {"tokens", "patterns", "ignorecase", "exceptions", "compounds", "suggest"}
+    PLACEHOLDERS = {"match", "suggestion"}
+
+    def configure(self, spec: RuleSpec) -> None:
+        tokens = spec.strings("tokens")
+        patterns = spec.strings("patterns")
+        if not tokens and not patterns:
+            raise spec.error("braucht „tokens“ (Wortliste) oder „patterns“ (reguläre Ausdrücke)")
+        self.ignorecase = spec.get("ignorecase", bool, False)
+        flags = re.IGNORECASE if self.ignorecase else 0
+        whole = spec.choice("compounds", ("part", "whole"), "part") == "whole"
+        self.suggestion = spec.get("suggest", str, "")
+        parts = []
+        if tokens:
+            parts.append(word_alternation(tokens, whole))
+        for i, pattern in enumerate(patterns):
+            spec.regex(pattern, flags, "patterns", i)  # reports a bad one at its own line
+            parts.append(f"(?:{pattern})")
+        self.pattern = spec.regex("|".join(parts), flags, "patterns")
+        exceptions = spec.strings("exceptions")
+        self.exceptions = {e.casefold() if self.ignorecase else e for e in exceptions}
+
+    def check(self, ctx: Context) -> None:
+        for seg in ctx.in_scope(self):
+            for match in self.pattern.finditer(seg.text, seg.start):
+                if match.end() == match.start():
+                    continue
+                found = match.group()
+                if (found.casefold() if self.ignorecase else found) in self.exceptions:
+                    continue
+                ctx.report(self, seg, match.start(), match.end(), suggestion=self.suggestion)

@@ -1,0 +1,78 @@
+"""occurrence: limits per scope (words per sentence, sentences or words per paragraph, characters).
+
+`max`/`min` use the rule's level; `limits` escalates: [{max: 20, level: warning}, {max: 30, level:
+error}] reports the most severe limit a sentence breaks, once.
+"""
+
+from __future__ import annotations
+
+from edtool.checks.style.base import LEVELS, Context, Rule, RuleSpec, _Sub
+from edtool.checks.style.text import words
+from edtool.diagnostics import Severity
+from edtool.prose import SCOPES
+
+METRICS = ("words_per_sentence", "sentences_per_paragraph", "words_per_paragraph", "characters", "words")
+
+
+class Occurrence(Rule):
+    KIND = "occurrence"
+    KEYS = {"metric", "max", "min", "limits"}
+    PLACEHOLDERS = {"match", "count", "limit"}
+
+    def configure(self, spec: RuleSpec) -> None:
+        self.metric = spec.get("metric", str, required=True)
+        if self.metric not in METRICS:
+            raise spec.error(f"„metric“: „{self.metric}“ ist unbekannt (bekannt: {', '.join(METRICS)})", "metric")
+        self.limits: list[tuple[str, int, Severity]] = []  # (max|min, value, severity)
+        for key in ("max", "min"):
+            value = spec.get(key, int)
+            if value is not None:
+                self.limits.append((key, value, self.severity))
+        for i, item in enumerate(spec.get("limits", list, [])):
+            if not isinstance(item, dict):
+                raise spec.error("„limits“ braucht Einträge wie {max: 30, level: error}", "limits", i)
+            sub = _Sub(spec, item, "limits", i)
+            level = Severity(sub.choice("level", LEVELS, self.severity.value))
+            bounds = [(k, sub.get(k, int)) for k in ("max", "min") if k in item]
+            sub.check_unknown({"max", "min", "level"})
+            if len(bounds) != 1:
+                raise spec.error("jeder Eintrag in „limits“ braucht genau eines von „max“ oder „min“", "limits", i)
+            self.limits.append((bounds[0][0], bounds[0][1], level))
+        if not self.limits:
+            raise spec.error("braucht „max“, „min“ oder „limits“")
+        # most severe first, then the strictest
+        self.limits.sort(key=lambda x: (-x[2].rank, -x[1] if x[0] == "max" else x[1]))
+
+    def _broken(self, count: int) -> tuple[int, Severity] | None:
+        for bound, value, severity in self.limits:
+            if (bound == "max" and count > value) or (bound == "min" and count < value):
+                return value, severity
+        return None
+
+    def check(self, ctx: Context) -> None:
+        for seg in ctx.in_scope(self):
+            if self.metric == "words_per_sentence":
+                for start, end in seg.sentences():
+                    self._measure(ctx, seg, start, end, len(words(seg.text, start, end)))
+                continue
+            start, end = seg.start, len(seg.text.rstrip())
+            if self.metric == "sentences_per_paragraph":
+                count = len(seg.sentences())
+            elif self.metric == "characters":
+                count = len(seg.text[start:end])
+            else:
+                count = len(words(seg.text, start, end))
+            self._measure(ctx, seg, start, end, count)
+
+    def _measure(self, ctx: Context, seg, start: int, end: int, count: int) -> None:
+        broken = self._broken(count)
+        if broken is None:
+            return
+        limit, severity = broken
+        shown = seg.text[start:end]
+        if len(shown) > 60:
+            shown = shown[:57].rstrip() + " …"
+        ctx.report(self, seg, start, end, severity=severity, protect=False, count=count, limit=limit, match=shown)
+
+
+__all__ = ["Occurrence", "METRICS", "SCOPES"]

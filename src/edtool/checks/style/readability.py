@@ -1,0 +1,79 @@
+"""readability: a German readability formula per article with a threshold.
+
+- flesch_amstad: 180 - ASL - 58.5 * ASW (higher is easier; below 30 is hard, 60 and up easy)
+- wiener_sachtextformel (1st): 0.1935*MS + 0.1672*SL + 0.1297*IW - 0.0327*ES - 0.875
+  (school grade 4 easy .. 15 very hard)
+ASL/SL: words per sentence; ASW: syllables per word; MS: % words with 3+ syllables; IW: % words
+with more than 6 letters; ES: % one-syllable words. Syllables: see text.syllables().
+"""
+
+from __future__ import annotations
+
+from edtool.checks.style.base import Context, Rule, RuleSpec
+from edtool.checks.style.text import LETTER, syllables, words
+
+FORMULAS = ("flesch_amstad", "wiener_sachtextformel")
+
+
+def measure(texts_and_sentences) -> dict[str, float]:
+    """Counts over [(text, [(start, end), ...]), ...]."""
+    n_sent = n_words = n_syll = poly = long = mono = 0
+    for text, sentences in texts_and_sentences:
+        for start, end in sentences:
+            found = [text[s:e] for s, e in words(text, start, end) if LETTER.search(text, s, e)]
+            if not found:
+                continue
+            n_sent += 1
+            for word in found:
+                count = syllables(word)
+                n_words += 1
+                n_syll += count
+                poly += count >= 3
+                mono += count == 1
+                long += sum(c.isalpha() for c in word) > 6
+    return {"sentences": n_sent, "words": n_words, "syllables": n_syll, "poly": poly, "long": long, "mono": mono}
+
+
+def score(formula: str, m: dict[str, float]) -> float:
+    if not m["words"] or not m["sentences"]:
+        return 0.0
+    asl = m["words"] / m["sentences"]
+    if formula == "flesch_amstad":
+        return 180 - asl - 58.5 * (m["syllables"] / m["words"])
+    ms, iw, es = (100 * m[k] / m["words"] for k in ("poly", "long", "mono"))
+    return 0.1935 * ms + 0.1672 * asl + 0.1297 * iw - 0.0327 * es - 0.875
+
+
+class Readability(Rule):
+    KIND = "readability"
+    KEYS = {"formula", "min", "max", "min_words"}
+    PLACEHOLDERS = {"match", "score", "limit", "formula", "words", "sentences"}
+    DEFAULT_SCOPES = ("paragraph", "list_item", "blockquote")
+
+    def configure(self, spec: RuleSpec) -> None:
+        self.formula = spec.choice("formula", FORMULAS, "flesch_amstad")
+        self.min = spec.get("min", (int, float))
+        self.max = spec.get("max", (int, float))
+        if self.min is None and self.max is None:
+            raise spec.error("braucht „min“ oder „max“")
+        self.min_words = spec.get("min_words", int, 100)
+
+    def check(self, ctx: Context) -> None:
+        segs = ctx.in_scope(self)
+        if not segs:
+            return
+        m = measure((seg.text, seg.sentences()) for seg in segs)
+        if m["words"] < self.min_words:
+            return
+        value = round(score(self.formula, m), 1)
+        limit = self.min if self.min is not None and value < self.min else None
+        if limit is None and self.max is not None and value > self.max:
+            limit = self.max
+        if limit is None:
+            return
+        seg = segs[0]
+        first = words(seg.text, seg.start)
+        start, end = first[0] if first else (seg.start, seg.start)
+        ctx.report(self, seg, start, end, protect=False, score=f"{value:.1f}".replace(".", ","), limit=limit,
+                   formula={"flesch_amstad": "Flesch-Amstad", "wiener_sachtextformel": "Wiener Sachtextformel"}[self.formula],
+                   words=m["words"], sentences=m["sentences"])

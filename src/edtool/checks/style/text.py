@@ -1,0 +1,168 @@
+"""German-aware text helpers: word boundaries, words, sentences, quotations, syllables.
+
+Letters are Unicode letters (umlauts and ß included); a hyphen joins the parts of a compound
+("E-Mail", "US-Präsident"). The stand-in for markup (U+FFFC) is neither letter nor space.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+# A letter or digit: \w without the underscore.
+ALNUM = r"[^\W_]"
+# Word boundaries: no letter/digit directly before or after.
+BEFORE = rf"(?<!{ALNUM})"
+AFTER = rf"(?!{ALNUM})"
+# Whole-compound boundaries: not glued to another word by a hyphen either.
+BEFORE_WHOLE = rf"(?<!{ALNUM})(?<!{ALNUM}-)"
+AFTER_WHOLE = rf"(?!{ALNUM})(?!-{ALNUM})"
+
+WORD = re.compile(rf"{ALNUM}+(?:[-’']{ALNUM}+)*")
+LETTER = re.compile(r"[^\W\d_]")
+
+# Abbreviations after which a period does not end a sentence (lower-cased, without the period).
+ABBREVIATIONS = frozenset("""
+abb abk abs abt allg anm art aufl bd bspw bzgl bzw ca chr co dgl dipl dr ebd engl etc evtl exkl
+fa ff frz gebr gegr ggf ggü hl hrsg inkl insb jh jr kap kfz kl lt max mio mind min mr mrd mrs nr
+o.ä orig pkt prof rd reg resp sen sog st std str tel tsd univ urspr usw vgl vs zb zt zzgl bsp jhd
+bzw evtl inc ltd corp dt frl hr ing mag mwst nchr nördl südl östl westl vorm nachm abs
+""".split())
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember", "Jänner")
+_ORDINAL_BEFORE = re.compile(r"(?:^|[\s(\[„‚\ufffc])\d{1,2}$")
+_TERMINAL = re.compile(r"(?:[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
+_WORD_BEFORE = re.compile(rf"({ALNUM}+)\.?$")
+
+
+def is_upper_start(text: str, pos: int) -> bool:
+    """True when the next word after pos starts with a capital, a digit or a quotation mark."""
+    match = re.compile(r"\s*(\S)").match(text, pos)
+    if not match:
+        return True
+    char = match.group(1)
+    return not char.islower()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence in `text`, not breaking at "z. B.", "31. Juli", "Nr. 5"."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _TERMINAL.finditer(text):
+        end = match.end()
+        if match.group().startswith(".") and not match.group().startswith(".."):
+            before = text[max(start, match.start() - 20) : match.start()]
+            word = _WORD_BEFORE.search(before)
+            nxt = re.compile(r"\s*(\S+)").match(text, end)
+            next_word = nxt.group(1) if nxt else ""
+            if word:
+                token = word.group(1)
+                if len(token) == 1 and token.isalpha():
+                    continue  # "z. B.", "d. h.", initials "J. Smith"
+                if token.lower() in ABBREVIATIONS:
+                    continue
+                if _ORDINAL_BEFORE.search(before) and (next_word[:1].islower() or next_word[:1].isdigit()
+                                                      or next_word.rstrip(".,;:") in MONTHS):
+                    continue  # "31. Juli", "am 3. und 4. Mai", "der 2. Platz" stays one sentence only if lower
+            if next_word[:1].islower():
+                continue  # a German sentence does not start in lower case
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    # trim leading whitespace of each sentence
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        trimmed.append((s, e))
+    return trimmed
+
+
+def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of words (containing at least one letter or digit) in text[start:end]."""
+    end = len(text) if end is None else end
+    return [m.span() for m in WORD.finditer(text, start, end)]
+
+
+_QUOTE_PAIRS = {"„": "“", "»": "«", "«": "»", "\"": "\"", "“": "”", "‚": "‘"}
+_OPENERS = re.compile(r"[„»“\"‚]")
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Interiors [start, end) of quotations: „…“, »…«, “…”, "…" and nested ‚…‘.
+
+    An unclosed quotation runs to the end of the text (safe side: its words are not touched).
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        match = _OPENERS.search(text, pos)
+        if not match:
+            break
+        opener = match.group()
+        begin = match.end()
+        if opener == "\"" and begin < len(text) and text[begin].isspace():
+            pos = begin  # a lone straight quote followed by a space does not open
+            continue
+        if opener == "“" and begin > 1 and LETTER.match(text, begin - 2) and not text[begin - 2].isspace():
+            pos = begin  # a German closing quote, not an English opening one
+            continue
+        if opener == "‚" and begin > 1 and text[begin - 2].isdigit():
+            pos = begin  # a decimal comma look-alike
+            continue
+        close = text.find(_QUOTE_PAIRS[opener], begin)
+        if close == -1:
+            spans.append((begin, len(text)))
+            break
+        spans.append((begin, close))
+        pos = close + 1
+    return spans
+
+
+class SpanIndex:
+    """Fast "does [s, e) overlap any of these sorted, disjoint spans?" queries."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if not self.spans:
+            return False
+        index = bisect_right(self.starts, max(start, end - 1)) - 1
+        while index >= 0:
+            s, e = self.spans[index]
+            if e > start and s < max(end, start + 1):
+                return True
+            if e <= start:
+                return False
+            index -= 1
+        return False
+
+    def contains(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        return index >= 0 and self.spans[index][1] >= end
+
+
+# -- syllables ---------------------------------------------------------------------------------
+_VOWEL_RUN = re.compile(r"[aeiouyäöü]+")
+# Vowel pairs that belong to two syllables (hiatus): "The-a-ter", "Na-ti-on", "Mu-se-um".
+_HIATUS = re.compile(r"e[ao]|i[aou]|u[ao]|o[ae](?!e)|eu(?=m\b)|ee(?=i)|ie(?=[aoeu])")
+
+
+def syllables(word: str) -> int:
+    """Approximate German syllable count: vowel groups, plus known hiatus pairs; at least 1."""
+    lower = word.lower()
+    count = 0
+    for match in _VOWEL_RUN.finditer(lower):
+        run = match.group()
+        if run[0] == "u" and match.start() > 0 and lower[match.start() - 1] == "q":
+            run = run[1:]  # "qu" is a consonant: "Qua-li-tät"
+            if not run:
+                continue
+        count += 1
+        if len(run) > 1:
+            count += len(_HIATUS.findall(run + lower[match.end() : match.end() + 1]))
+    return max(1, count)
