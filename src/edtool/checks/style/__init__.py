@@ -106,7 +106,7 @@ def prepare(draft: Draft, view: ProseView, accept: re.Pattern | None) -> list[Se
 def run_rules(draft: Draft, style: CompiledStyle, rules: list[Rule] | None = None) -> list[Diagnostic]:
     ctx = Context(draft, prepare(draft, prose_of(draft), style.accept))
     for rule in style.rules if rules is None else rules:
-        if rule.enabled:
+        if rule.enabled or rules is not None:
             rule.check(ctx)
     ctx.found.sort(key=Diagnostic.sort_key)
     return ctx.found
