@@ -21,6 +21,7 @@ from edtool.styleguide import StyleGuide
 CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "metadata": ("edtool.checks.metadata", "check_metadata", ("metadata",)),
     "dateline": ("edtool.checks.dateline", "check_dateline", ("dateline",)),
+    "style": ("edtool.checks.style", "check_style", ("style",)),
     "grammar": ("edtool.checks.grammar", "check_grammar", ("grammar", "spelling")),
 }
 
@@ -118,7 +119,9 @@ def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], op
                 raise RunError(exc.message) from None
             unavailable.append(exc)
             checks[name] = lambda *_: []  # reported once per run, not once per draft
-    return found
+    from edtool.switches import apply_switches  # inline <!-- edtool-disable --> switches
+
+    return apply_switches(draft, guide, found, warn=options.wants("style"))
 
 
 def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None) -> list[FileResult]:
