@@ -1,0 +1,386 @@
+"""Publishing into a real content repository with a bare remote: the transaction and its safety rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+import pytest
+
+from workflow_support import Newsroom, git, newsroom  # noqa: F401
+
+from edtool.draft import Draft
+
+TARGET = "articles/2025/08/kuka-schweissroboter.md"
+EDITOR = ("--editor", "Katrin Vogel")
+
+
+def state(room: Newsroom) -> tuple[str, str, str]:
+    """HEAD, work tree status and index of the content repository."""
+    return (room.content_head(), git("status", "--porcelain", "--untracked-files=all", cwd=room.content),
+            git("ls-files", "-s", cwd=room.content))
+
+
+def assert_clean(room: Newsroom) -> None:
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=room.content) == ""
+    assert not (room.content / ".git" / "edtool-publish.json").exists()
+
+
+def test_publish_commits_as_author_with_editor_as_committer(newsroom):
+    path = newsroom.approved_draft()
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "veröffentlicht als " + TARGET in result.stdout
+    fmt = "%an <%ae>%n%cn <%ce>%n%B"
+    log = git("log", "-1", f"--format={fmt}", cwd=newsroom.content).splitlines()
+    assert log[0] == "Jonas Weber <jonas.weber@example.org>"
+    assert log[1] == "Katrin Vogel <katrin.vogel@example.org>"
+    assert log[2] == "Publish: Kuka stellt lernfähigen Schweißroboter vor"
+    assert "Slug: kuka-schweissroboter" in log and "Approved-by: Katrin Vogel" in log
+    assert "Draft: drafts/kuka.md" in log
+    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.content) == TARGET
+    article = Draft.load(newsroom.content / TARGET)
+    assert article.front_matter["status"] == "published"
+    assert article.front_matter["published_at"]
+    assert "commit" not in article.front_matter
+    draft = Draft.load(path).front_matter
+    assert draft["status"] == "published"
+    assert draft["commit"] == newsroom.content_head()
+    assert draft["published_at"] == article.front_matter["published_at"]
+    assert article.body == Draft.load(path).body
+    assert_clean(newsroom)
+
+
+def test_publish_again_is_a_no_op(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    head, draft = newsroom.content_head(), path.read_bytes()
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "unverändert" in result.stdout
+    assert newsroom.content_head() == head and path.read_bytes() == draft
+
+
+def test_changed_article_needs_approval_then_makes_an_update_commit(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    first = Draft.load(newsroom.content / TARGET).front_matter["published_at"]
+    path.write_text(path.read_text(encoding="utf-8").replace("im Frühjahr", "im Sommer"), encoding="utf-8")
+    head = newsroom.content_head()
+    refused = newsroom.publish(str(path), *EDITOR)
+    assert refused.returncode == 1 and "seit der Veröffentlichung geändert" in refused.stderr
+    assert newsroom.content_head() == head
+    assert newsroom.edtool("submit", str(path)).returncode == 0
+    assert newsroom.edtool("approve", str(path), *EDITOR).returncode == 0
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "aktualisiert" in result.stdout
+    assert newsroom.content_log()[:2] == ["Update: Kuka stellt lernfähigen Schweißroboter vor",
+                                          "Publish: Kuka stellt lernfähigen Schweißroboter vor"]
+    article = Draft.load(newsroom.content / TARGET)
+    assert "im Sommer" in article.body
+    assert article.front_matter["published_at"] == first and article.front_matter["updated_at"]
+    assert Draft.load(path).front_matter["commit"] == newsroom.content_head()
+
+
+def test_slug_of_another_article_is_refused(newsroom):
+    first = newsroom.approved_draft("kuka.md")
+    assert newsroom.publish(str(first), *EDITOR).returncode == 0
+    other = newsroom.approved_draft("anderer.md", title="Ein anderer Artikel mit gleichem Slug", author="Lena Hoffmann")
+    before, head = other.read_bytes(), newsroom.content_head()
+    result = newsroom.publish(str(other), *EDITOR)
+    assert result.returncode == 1
+    assert "bereits von einem anderen Artikel belegt" in result.stderr
+    assert newsroom.content_head() == head and other.read_bytes() == before
+    # same slug in another month: still the same slug
+    moved = newsroom.approved_draft("moved.md", date="2025-09-01", author="Lena Hoffmann")
+    result = newsroom.publish(str(moved), *EDITOR)
+    assert result.returncode == 1 and TARGET in result.stderr
+
+
+def test_file_not_written_by_edtool_is_not_overwritten(newsroom):
+    (newsroom.content / "articles/2025/08").mkdir(parents=True)
+    (newsroom.content / TARGET).write_text("von Hand\n", encoding="utf-8")
+    git("add", ".", cwd=newsroom.content)
+    git("commit", "-q", "-m", "manual", cwd=newsroom.content)
+    path = newsroom.approved_draft()
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "belegt" in result.stderr
+    assert (newsroom.content / TARGET).read_text(encoding="utf-8") == "von Hand\n"
+
+
+@pytest.mark.parametrize("pattern", ["../outside/{slug}.md", "/articles/{slug}.md", "articles/../../{slug}.md",
+                                     ".git/hooks/{slug}.md"])
+def test_path_outside_the_repository_is_refused(newsroom, pattern):
+    newsroom.styleguide(publish={"path": pattern})
+    path = newsroom.approved_draft()
+    before, snapshot = path.read_bytes(), state(newsroom)
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1
+    assert "außerhalb des Inhalts-Repositorys" in result.stderr
+    assert state(newsroom) == snapshot and path.read_bytes() == before
+    assert not (newsroom.root / "outside").exists()
+
+
+def test_slug_with_dots_is_refused(newsroom):
+    from edtool.publish import Publisher, PublishError
+    from edtool.styleguide import StyleGuide
+
+    publisher = Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content)
+    with pytest.raises(PublishError, match="außerhalb"):
+        publisher.check_inside("x.md", "articles/../../etc/passwd")
+
+
+def test_symlink_on_the_way_is_refused(newsroom):
+    outside = newsroom.root / "elsewhere"
+    outside.mkdir()
+    (newsroom.content / "articles").symlink_to(outside, target_is_directory=True)
+    git("add", "articles", cwd=newsroom.content)
+    git("commit", "-q", "-m", "link", cwd=newsroom.content)
+    path = newsroom.approved_draft()
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "Link" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_uncommitted_changes_at_the_target_are_refused(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    (newsroom.content / TARGET).write_text("lokale Änderung\n", encoding="utf-8")
+    assert newsroom.edtool("submit", str(path)).returncode == 0
+    assert newsroom.edtool("approve", str(path), *EDITOR).returncode == 0
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "nicht committete Änderungen" in result.stderr
+    assert (newsroom.content / TARGET).read_text(encoding="utf-8") == "lokale Änderung\n"
+    # an untracked file at a new article's target counts too
+    other = newsroom.approved_draft("b.md", slug="zweiter-artikel")
+    untracked = newsroom.content / "articles/2025/08/zweiter-artikel.md"
+    untracked.write_text("liegt schon da\n", encoding="utf-8")
+    result = newsroom.publish(str(other), *EDITOR)
+    assert result.returncode == 1 and "nicht committete" in result.stderr
+
+
+def test_other_staged_changes_are_not_swept_into_the_commit(newsroom):
+    (newsroom.content / "notes.txt").write_text("staged by someone\n", encoding="utf-8")
+    git("add", "notes.txt", cwd=newsroom.content)
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.content) == TARGET
+    assert git("diff", "--cached", "--name-only", cwd=newsroom.content) == "notes.txt"
+
+
+def test_embargo_blocks_publishing_before_it(newsroom):
+    path = newsroom.approved_draft(extra="approved_by: Katrin Vogel\nembargo: 2999-01-01T06:00:00+01:00\n")
+    head = newsroom.content_head()
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "Sperrfrist bis 2999-01-01T06:00:00+01:00" in result.stderr
+    assert newsroom.content_head() == head
+    past = newsroom.approved_draft("b.md", slug="vergangene-sperrfrist",
+                                   extra="approved_by: Katrin Vogel\nembargo: 2020-01-01T06:00:00Z\n")
+    assert newsroom.publish(str(past), *EDITOR).returncode == 0
+
+
+def test_draft_with_errors_is_not_published(newsroom):
+    path = newsroom.approved_draft(body="Keine Ortsmarke am Anfang dieses Textes.\n")
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "Fehler" in result.stderr
+    assert newsroom.content_log() == ["Start"]
+
+
+def test_only_approved_drafts_are_published(newsroom):
+    path = newsroom.write_draft(status="review")
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "nur freigegebene" in result.stderr
+
+
+def test_all_publishes_every_approved_draft(newsroom):
+    newsroom.approved_draft("a.md", slug="artikel-a")
+    newsroom.approved_draft("b.md", slug="artikel-b", author="Lena Hoffmann")
+    newsroom.write_draft("c.md", slug="artikel-c")
+    result = newsroom.publish("--all", *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert len(newsroom.content_log()) == 3
+    assert Draft.load(newsroom.drafts / "c.md").front_matter["status"] == "draft"
+
+
+def test_unknown_author_names_the_list(newsroom):
+    path = newsroom.approved_draft(author="Max Mustermann")
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1
+    assert "„Max Mustermann“ steht nicht in der Liste „authors:“" in result.stderr
+    assert "Jonas Weber" in result.stderr
+
+
+def test_co_authors_become_trailers(newsroom):
+    path = newsroom.approved_draft(author="[Miriam Schulz, Jonas Weber]")
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    body = git("log", "-1", "--format=%an%n%B", cwd=newsroom.content)
+    assert body.startswith("Miriam Schulz\n")
+    assert "Co-authored-by: Jonas Weber <jonas.weber@example.org>" in body
+
+
+def test_editor_missing_from_the_list_uses_gits_email(newsroom, monkeypatch):
+    monkeypatch.delenv("GIT_COMMITTER_NAME")
+    monkeypatch.delenv("GIT_COMMITTER_EMAIL")
+    git("config", "user.name", "Content Desk", cwd=newsroom.content)
+    git("config", "user.email", "desk@example.org", cwd=newsroom.content)
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), "--editor", "Petra Neu").returncode == 0
+    assert git("log", "-1", "--format=%cn <%ce>", cwd=newsroom.content) == "Petra Neu <desk@example.org>"
+    other = newsroom.approved_draft("b.md", slug="ohne-editor")
+    assert newsroom.publish(str(other)).returncode == 0
+    assert git("log", "-1", "--format=%cn <%ce>", cwd=newsroom.content) == "Content Desk <desk@example.org>"
+
+
+def test_dry_run_changes_nothing(newsroom):
+    path = newsroom.approved_draft()
+    before, snapshot = path.read_bytes(), state(newsroom)
+    result = newsroom.cli("publish", str(path), "--content-repo", str(newsroom.content), *EDITOR, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Probelauf" in result.output and TARGET in result.output
+    assert "Publish: Kuka stellt lernfähigen Schweißroboter vor" in result.output
+    assert "+status: published" in result.output
+    assert path.read_bytes() == before and state(newsroom) == snapshot
+    git_dir = newsroom.content / ".git"
+    assert not (git_dir / "edtool-publish.json").exists() and not (git_dir / "edtool-publish.lock").exists()
+
+
+@pytest.mark.parametrize("step", ["write", "commit", "draft"])
+def test_killed_between_steps_next_run_completes(newsroom, step):
+    path = newsroom.approved_draft()
+    before = path.read_bytes()
+    crashed = newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": step})
+    assert crashed.returncode == 86, crashed.stderr
+    assert (newsroom.content / ".git" / "edtool-publish.json").exists()
+    if step == "write":  # nothing committed, draft untouched
+        assert newsroom.content_log() == ["Start"] and path.read_bytes() == before
+    elif step == "commit":  # committed, draft not yet recorded: never lost, never deleted
+        assert len(newsroom.content_log()) == 2 and path.read_bytes() == before
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    expected = {"write": "zurückgenommen", "commit": "abgeschlossen", "draft": "abgeschlossen"}[step]
+    assert "Unterbrochene Veröffentlichung " + expected in result.stdout
+    assert newsroom.content_log() == ["Publish: Kuka stellt lernfähigen Schweißroboter vor", "Start"]
+    draft = Draft.load(path).front_matter
+    assert draft["status"] == "published" and draft["commit"] == newsroom.content_head()
+    assert_clean(newsroom)
+
+
+def test_killed_run_then_dry_run_reports_pending(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": "write"}).returncode == 86
+    result = newsroom.publish(str(path), *EDITOR, "--dry-run")
+    assert "unterbrochene Veröffentlichung" in result.stderr
+    assert (newsroom.content / ".git" / "edtool-publish.json").exists()
+
+
+def test_failed_commit_rolls_back(newsroom):
+    hook = newsroom.content / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'content hook says no' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    path = newsroom.approved_draft()
+    before, snapshot = path.read_bytes(), state(newsroom)
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1
+    assert "fehlgeschlagen" in result.stderr and "content hook says no" in result.stderr
+    assert state(newsroom) == snapshot and path.read_bytes() == before
+    assert_clean(newsroom)
+
+
+def test_two_concurrent_publishes_are_serialised(newsroom):
+    a = newsroom.approved_draft("a.md", slug="artikel-a")
+    b = newsroom.approved_draft("b.md", slug="artikel-b", author="Lena Hoffmann")
+    env = {**os.environ, "EDTOOL_TEST_DELAY_AFTER_WRITE": "1"}
+    from workflow_support import edtool_command
+
+    procs = [subprocess.Popen([*edtool_command(), "publish", str(p), "--content-repo", str(newsroom.content), *EDITOR],
+                              cwd=newsroom.desk, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for p in (a, b)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    log = newsroom.content_log()
+    assert len(log) == 3 and log[-1] == "Start"
+    assert git("rev-list", "--merges", "--count", "HEAD", cwd=newsroom.content) == "0"
+    for path in (a, b):
+        assert Draft.load(path).front_matter["status"] == "published"
+    assert_clean(newsroom)
+
+
+def test_lock_held_too_long_gives_a_clear_message(newsroom):
+    from filelock import FileLock
+
+    path = newsroom.approved_draft()
+    with FileLock(str(newsroom.content / ".git" / "edtool-publish.lock")):
+        started = time.monotonic()
+        result = newsroom.publish(str(path), *EDITOR, env={"EDTOOL_LOCK_TIMEOUT": "1"})
+    assert result.returncode == 2 and "andere Veröffentlichung" in result.stderr
+    assert time.monotonic() - started < 60
+    assert newsroom.content_log() == ["Start"]
+
+
+def test_push_and_rejected_push_keeps_local_commit(newsroom):
+    first = newsroom.approved_draft("a.md", slug="artikel-a")
+    result = newsroom.publish(str(first), *EDITOR, "--push")
+    assert result.returncode == 0, result.stderr
+    assert git("rev-parse", "main", cwd=newsroom.remote) == newsroom.content_head()
+    # someone else pushes first: the remote moves ahead
+    other = newsroom.root / "other"
+    git("clone", "-q", str(newsroom.remote), str(other), cwd=newsroom.root)
+    (other / "impressum.md").write_text("Impressum\n", encoding="utf-8")
+    git("add", ".", cwd=other)
+    git("commit", "-q", "-m", "Impressum", cwd=other)
+    git("push", "-q", "origin", "main", cwd=other)
+    remote_head = git("rev-parse", "main", cwd=newsroom.remote)
+    second = newsroom.approved_draft("b.md", slug="artikel-b")
+    result = newsroom.publish(str(second), *EDITOR, "--push")
+    assert result.returncode == 1
+    assert "abgelehnt" in result.stderr and "git pull --rebase origin main" in result.stderr
+    assert git("rev-parse", "main", cwd=newsroom.remote) == remote_head  # never forced
+    local = newsroom.content_head()
+    assert newsroom.content_log()[0] == "Publish: Kuka stellt lernfähigen Schweißroboter vor"
+    assert Draft.load(second).front_matter["commit"] == local
+    # as the message says: rebase, then publish --push pushes what is pending
+    git("pull", "-q", "--rebase", "origin", "main", cwd=newsroom.content)
+    result = newsroom.publish("--all", "--push", *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert git("rev-parse", "main", cwd=newsroom.remote) == newsroom.content_head()
+
+
+def test_unpublish_retracts_with_its_own_commit(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR, "--push").returncode == 0
+    published = newsroom.content_head()
+    result = newsroom.edtool("unpublish", str(path), *EDITOR, "--reason", "Falsche Preisangabe",
+                             "--content-repo", str(newsroom.content), "--push")
+    assert result.returncode == 0, result.stderr
+    assert not (newsroom.content / TARGET).exists()
+    log = git("log", "-1", "--format=%an%n%B", cwd=newsroom.content)
+    assert log.startswith("Katrin Vogel\nUnpublish: Kuka stellt lernfähigen Schweißroboter vor")
+    assert "Reason: Falsche Preisangabe" in log and "Unpublished-by: Katrin Vogel" in log
+    assert git("cat-file", "-t", published, cwd=newsroom.content) == "commit"  # history keeps it
+    assert git("rev-parse", "main", cwd=newsroom.remote) == newsroom.content_head()
+    draft = Draft.load(path).front_matter
+    assert draft["status"] == "draft" and draft["unpublished_reason"] == "Falsche Preisangabe"
+    assert "published_at" not in draft and "approved_by" not in draft
+    again = newsroom.edtool("unpublish", str(path), *EDITOR, "--reason", "x", "--content-repo", str(newsroom.content))
+    assert again.returncode == 1 and "nur bei veröffentlichten" in again.stderr
+
+
+def test_content_repo_from_environment_and_styleguide(newsroom, monkeypatch):
+    path = newsroom.approved_draft()
+    result = newsroom.edtool("publish", str(path), *EDITOR, "--dry-run",
+                             env={"EDTOOL_CONTENT_REPO": str(newsroom.content)})
+    assert result.returncode == 0 and TARGET in result.stdout
+    newsroom.styleguide(publish={"content_repo": "../content", "path": "articles/{year}/{month}/{slug}.md"})
+    result = newsroom.edtool("publish", str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert (newsroom.content / TARGET).exists()
+
+
+def test_missing_content_repo_is_a_usage_error(newsroom):
+    path = newsroom.approved_draft()
+    result = newsroom.edtool("publish", str(path))
+    assert result.returncode == 2 and "Kein Inhalts-Repository" in result.stderr
+    result = newsroom.edtool("publish", str(path), "--content-repo", str(newsroom.root / "nope"))
+    assert result.returncode == 2 and "kein Git-Arbeitsverzeichnis" in result.stderr
