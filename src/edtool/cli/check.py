@@ -17,6 +17,8 @@ def check(
     fmt: str = typer.Option("text", "--format", help="Output format: text or json."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
     require_grammar: bool = typer.Option(False, "--require-grammar", help="Exit 2 when LanguageTool cannot be reached."),
+    fix: bool = typer.Option(False, "--fix", help="Apply every fixable style and dateline finding, then report what is left."),
+    diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff; write nothing (exit 1 if any)."),
 ) -> None:
     """Check drafts: metadata, dateline, house style and grammar."""
     from edtool.engine import CheckOptions, RunError, parse_categories, run_checks, worst_exit_code
@@ -28,7 +30,13 @@ def check(
     guide = load_guide(styleguide)
     try:
         options = CheckOptions(parse_categories(only), parse_categories(skip) or set(), require_grammar)
-        results = run_checks([str(p) for p in paths] if paths else ["drafts"], guide, options)
+        targets = [str(p) for p in paths] if paths else ["drafts"]
+        if fix or diff:
+            from edtool.cli.style import run_fix
+
+            if run_fix(targets, guide, options, write=not diff):
+                return
+        results = run_checks(targets, guide, options)
     except (RunError, StyleGuideError) as exc:
         fail(str(exc))
         return

@@ -1,0 +1,84 @@
+"""House style commands: `edtool rules`, `edtool styleguide test`, and the --fix/--diff runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+
+styleguide_app = typer.Typer(help="Work on styleguide.yaml: test the rules against their examples.",
+                             no_args_is_help=True)
+
+
+def _compiled(guide):
+    from edtool.checks.style import compiled
+    from edtool.styleguide import StyleGuideError
+
+    try:
+        return compiled(guide)
+    except StyleGuideError as exc:
+        fail(str(exc))
+        raise
+
+
+def rules(
+    fmt: str = typer.Option("text", "--format", help="Output format: text or json."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """List the house style rules with kind, level and message."""
+    if fmt not in ("text", "json"):
+        fail(f"Unknown format '{fmt}'. Use one of: text, json.")
+    style = _compiled(load_guide(styleguide))
+    rows = [{"id": r.id, "kind": r.KIND, "level": r.severity.value, "enabled": r.enabled,
+             "fixable": r.fixable, "scopes": sorted(r.scopes), "message": r.message, "link": r.link}
+            for r in style.rules]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max((len(r["id"]) for r in rows), default=10)
+    for row in rows:
+        state = "" if row["enabled"] else " (aus)"
+        fixable = " fix" if row["fixable"] else ""
+        typer.echo(f"{row['id']:<{width}}  {row['kind']:<12} {row['level']:<7}{fixable:<4} {row['message']}{state}")
+
+
+@styleguide_app.command("test")
+def test_examples(styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
+    """Run every rule's examples (flag: must be reported, accept: must not); exit 1 on a failure."""
+    from edtool.checks.style.examples import run_examples
+    from edtool.messages import msg
+
+    style = _compiled(load_guide(styleguide))
+    count, examples, failures = run_examples(style)
+    for failure in failures:
+        key = "style.example-missed" if failure.expected == "flag" else "style.example-flagged"
+        typer.echo(msg(key, rule=failure.rule, text=failure.text, message=failure.message))
+    if failures:
+        typer.echo(msg("style.examples-failed", failed=len({f.rule for f in failures}), rules=count))
+        raise typer.Exit(1)
+    typer.echo(msg("style.examples-ok", rules=count, examples=examples))
+
+
+def run_fix(targets: list[str], guide, options, write: bool) -> bool:
+    """--fix (write=True): fix, say how many files changed, return False so the check runs on.
+    --diff (write=False): print the diff and exit 0 (nothing to change) or 1."""
+    from edtool.fix import fix_paths
+    from edtool.messages import msg
+
+    results = fix_paths(targets, guide, options, write=write)
+    changed = [r for r in results if r.changed]
+    if not write:
+        for result in changed:
+            typer.echo(result.diff(), nl=False)
+        raise typer.Exit(1 if changed else 0)
+    typer.echo(msg("style.fixed", count=len(changed)) if changed else msg("style.fixed-none"), err=True)
+    return False
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rules")(rules)
+    app.add_typer(styleguide_app, name="styleguide")
