@@ -38,6 +38,8 @@ from edtool.styleguide import StyleGuide
 LANGUAGES = ("de-DE", "de-AT", "de-CH")
 SEPARATOR = "\n\n"
 MAX_REQUEST_CHARS = 20_000  # shared servers limit text length; local ones get the same chunks
+MIN_PARALLEL_CHARS = 1_200  # below this, one request; above, up to WORKERS requests at once
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # LanguageTool checks one request on one core
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -150,50 +152,63 @@ class GrammarSession:
         return self._client
 
     def check_texts(self, texts: list[str], language: str) -> list[list]:
-        """LanguageTool matches for each text, from the cache or from one request per chunk."""
+        """LanguageTool matches for each text, from the cache or from the server."""
         results: list[list | None] = [self.cache.get(text, language) for text in texts]
-        missing = sorted({text for text, found in zip(texts, results) if found is None}, key=texts.index)
+        missing = list(dict.fromkeys(text for text, found in zip(texts, results) if found is None))
         fetched: dict[str, list] = {}
-        for chunk in _chunks(missing):
-            fetched.update(self._request(chunk, language))
-        for text, found in fetched.items():
-            self.cache.put(text, language, found)
+        if missing:
+            fetched = self._request(_groups(missing, WORKERS), language)
+            for text, found in fetched.items():
+                self.cache.put(text, language, found)
         return [found if found is not None else fetched[text] for text, found in zip(texts, results)]
 
-    def _request(self, texts: list[str], language: str) -> dict[str, list]:
-        joined = SEPARATOR.join(texts)
+    def _request(self, groups: list[list[str]], language: str) -> dict[str, list]:
+        joined = [SEPARATOR.join(group) for group in groups]
         try:
-            matches = self.client().check(joined, language)
+            answers = self.client().check_many(joined, language, WORKERS)
         except LanguageToolError as exc:
             if exc.kind != "crashed":
                 self.failure = exc
                 raise
-            matches = self.client(restart=True).check(joined, language)  # a killed server: start anew once
-        starts, pos = [], 0
-        for text in texts:
-            starts.append(pos)
-            pos += len(text) + len(SEPARATOR)
-        out: dict[str, list] = {text: [] for text in texts}
-        index = 0
-        for match in sorted(matches, key=lambda m: m.offset):
-            while index + 1 < len(starts) and match.offset >= starts[index + 1]:
-                index += 1
-            local = match.shifted(-starts[index])
-            if local.offset + local.length <= len(texts[index]):  # never across two segments
-                out[texts[index]].append(local)
+            answers = self.client(restart=True).check_many(joined, language, WORKERS)  # killed: start anew once
+        out: dict[str, list] = {}
+        for group, matches in zip(groups, answers):
+            out.update(_split(group, matches))
         return out
 
 
-def _chunks(texts: list[str]) -> list[list[str]]:
-    chunks: list[list[str]] = []
+def _split(texts: list[str], matches: list) -> dict[str, list]:
+    """Matches of texts joined by SEPARATOR, back to each text with its own offsets."""
+    starts, pos = [], 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text) + len(SEPARATOR)
+    out: dict[str, list] = {text: [] for text in texts}
+    index = 0
+    for match in sorted(matches, key=lambda m: m.offset):
+        while index + 1 < len(starts) and match.offset >= starts[index + 1]:
+            index += 1
+        local = match.shifted(-starts[index])
+        if local.offset >= 0 and local.offset + local.length <= len(texts[index]):  # never across two texts
+            out[texts[index]].append(local)
+    return out
+
+
+def _groups(texts: list[str], workers: int) -> list[list[str]]:
+    """Texts in order, in up to `workers` requests of similar size (small drafts: one request)."""
+    total = sum(len(t) + len(SEPARATOR) for t in texts)
+    count = max(1, min(workers, len(texts), total // MIN_PARALLEL_CHARS), -(-total // MAX_REQUEST_CHARS))
+    target = total / count
+    groups: list[list[str]] = [[]]
     size = 0
     for text in texts:
-        if not chunks or size + len(text) > MAX_REQUEST_CHARS:
-            chunks.append([])
+        length = len(text) + len(SEPARATOR)
+        if groups[-1] and (size + length / 2 > target or size + length > MAX_REQUEST_CHARS):
+            groups.append([])
             size = 0
-        chunks[-1].append(text)
-        size += len(text) + len(SEPARATOR)
-    return chunks
+        groups[-1].append(text)
+        size += length
+    return groups
 
 
 def session_for(guide: StyleGuide) -> GrammarSession:

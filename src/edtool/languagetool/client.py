@@ -12,6 +12,8 @@ are all cached does not pay for the import.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from edtool.languagetool import LanguageToolError
@@ -52,6 +54,7 @@ def _python_length(text: str, offset: int, utf16_length: int) -> int:
 
 
 _TOOL_CLASS = None
+_MATCH_LOCK = threading.Lock()
 
 
 def _tool_class():
@@ -67,6 +70,13 @@ def _tool_class():
 
             def _query_server(self, url, params=None, num_tries=2, method="get"):
                 return super()._query_server(url, params, num_tries=1, method=method)
+
+            def check(self, text):
+                # as LanguageTool.check, but Match objects are built under a lock: Match keeps
+                # per-text state on the class, and edtool sends requests from several threads
+                response = self._query_server(self._url + "check", self._create_params(text), method="post")
+                with _MATCH_LOCK:
+                    return [language_tool_python.Match(match, text) for match in response["matches"]]
 
         _TOOL_CLASS = _Tool
     return _TOOL_CLASS
@@ -92,10 +102,19 @@ class Client:
             self._tools[language] = tool
         return tool
 
+    def check_many(self, texts: list[str], language: str, workers: int = 1) -> list[list[LTMatch]]:
+        """One request per text, up to `workers` at once (LanguageTool checks a request on one core)."""
+        if len(texts) <= 1 or workers <= 1:
+            return [self.check(text, language) for text in texts]
+        self._tool(language)  # build the client once, outside the threads
+        with ThreadPoolExecutor(max_workers=min(workers, len(texts))) as pool:
+            return list(pool.map(lambda text: self.check(text, language), texts))
+
     def check(self, text: str, language: str) -> list[LTMatch]:
         try:
             tool = self._tool(language)
-            self.requests += 1
+            with _MATCH_LOCK:
+                self.requests += 1
             matches = tool.check(text)
         except Exception as exc:  # language-tool-python wraps requests' errors in its own
             raise self._explain(exc) from None
