@@ -169,7 +169,11 @@ class _InlineWalker:
                 self.cursor = start + len(token.content)
             elif kind == "text_special":  # backslash escape or entity
                 start = self.find(token.markup)
-                self.builder.stand_in(token.content, start)
+                if token.content == token.markup:  # "\\W" is no escape: both characters stay
+                    self.builder.verbatim_run(token.content, start)
+                else:
+                    for char in token.content:  # one source offset per character
+                        self.builder.stand_in(char, start)
                 self.cursor = start + len(token.markup)
             elif kind in ("softbreak", "hardbreak"):
                 newline = self.source.find("\n", self.cursor)
