@@ -246,7 +246,7 @@ def test_dry_run_changes_nothing(newsroom):
     assert not (git_dir / "edtool-publish.json").exists() and not (git_dir / "edtool-publish.lock").exists()
 
 
-@pytest.mark.parametrize("step", ["write", "commit", "draft"])
+@pytest.mark.parametrize("step", ["write", "git-commit", "commit", "draft"])
 def test_killed_between_steps_next_run_completes(newsroom, step):
     path = newsroom.approved_draft()
     before = path.read_bytes()
@@ -255,11 +255,11 @@ def test_killed_between_steps_next_run_completes(newsroom, step):
     assert (newsroom.content / ".git" / "edtool-publish.json").exists()
     if step == "write":  # nothing committed, draft untouched
         assert newsroom.content_log() == ["Start"] and path.read_bytes() == before
-    elif step == "commit":  # committed, draft not yet recorded: never lost, never deleted
+    elif step in ("git-commit", "commit"):  # committed, draft not yet recorded: never lost
         assert len(newsroom.content_log()) == 2 and path.read_bytes() == before
     result = newsroom.publish(str(path), *EDITOR)
     assert result.returncode == 0, result.stderr
-    expected = {"write": "zurückgenommen", "commit": "abgeschlossen", "draft": "abgeschlossen"}[step]
+    expected = "zurückgenommen" if step == "write" else "abgeschlossen"
     assert "Unterbrochene Veröffentlichung " + expected in result.stdout
     assert newsroom.content_log() == ["Publish: Kuka stellt lernfähigen Schweißroboter vor", "Start"]
     draft = Draft.load(path).front_matter
@@ -342,7 +342,7 @@ def test_push_and_rejected_push_keeps_local_commit(newsroom):
     assert Draft.load(second).front_matter["commit"] == local
     # as the message says: rebase, then publish --push pushes what is pending
     git("pull", "-q", "--rebase", "origin", "main", cwd=newsroom.content)
-    result = newsroom.publish("--all", "--push", *EDITOR)
+    result = newsroom.publish("--push", *EDITOR)
     assert result.returncode == 0, result.stderr
     assert git("rev-parse", "main", cwd=newsroom.remote) == newsroom.content_head()
 
@@ -365,6 +365,13 @@ def test_unpublish_retracts_with_its_own_commit(newsroom):
     assert "published_at" not in draft and "approved_by" not in draft
     again = newsroom.edtool("unpublish", str(path), *EDITOR, "--reason", "x", "--content-repo", str(newsroom.content))
     assert again.returncode == 1 and "nur bei veröffentlichten" in again.stderr
+    # back through review, it can be published again
+    assert newsroom.edtool("submit", str(path)).returncode == 0
+    assert newsroom.edtool("approve", str(path), *EDITOR).returncode == 0
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    assert newsroom.content_log()[:3] == ["Publish: Kuka stellt lernfähigen Schweißroboter vor",
+                                          "Unpublish: Kuka stellt lernfähigen Schweißroboter vor",
+                                          "Publish: Kuka stellt lernfähigen Schweißroboter vor"]
 
 
 def test_content_repo_from_environment_and_styleguide(newsroom, monkeypatch):
@@ -384,3 +391,17 @@ def test_missing_content_repo_is_a_usage_error(newsroom):
     assert result.returncode == 2 and "Kein Inhalts-Repository" in result.stderr
     result = newsroom.edtool("publish", str(path), "--content-repo", str(newsroom.root / "nope"))
     assert result.returncode == 2 and "kein Git-Arbeitsverzeichnis" in result.stderr
+
+
+def test_commit_found_after_a_kill_even_when_head_moved_on(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": "git-commit"}).returncode == 86
+    (newsroom.content / "notiz.txt").write_text("später\n", encoding="utf-8")
+    git("add", "notiz.txt", cwd=newsroom.content)
+    git("commit", "-q", "-m", "Notiz", cwd=newsroom.content)
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "abgeschlossen" in result.stdout
+    published = git("rev-parse", "HEAD~1", cwd=newsroom.content)
+    assert Draft.load(path).front_matter["commit"] == published
+    assert newsroom.content_log() == ["Notiz", "Publish: Kuka stellt lernfähigen Schweißroboter vor", "Start"]

@@ -32,7 +32,7 @@ CONTENT_ENV = "EDTOOL_CONTENT_REPO"
 JOURNAL_NAME = "edtool-publish.json"
 LOCK_NAME = "edtool-publish.lock"
 LOCK_TIMEOUT_ENV = "EDTOOL_LOCK_TIMEOUT"
-# Test hooks: end the process right after a step (write|commit|draft), or pause after the write.
+# Test hooks: end the process right after a step (write|git-commit|commit|draft), or pause after the write.
 CRASH_ENV = "EDTOOL_TEST_CRASH_AFTER"
 DELAY_ENV = "EDTOOL_TEST_DELAY_AFTER_WRITE"
 # Fields that belong to the draft's workflow, not to the published article.
@@ -358,6 +358,7 @@ class Publisher:
                 atomic_write(target_path, plan.content)
             _test_hook("write")
             sha = self._commit(plan)
+            _test_hook("git-commit")  # committed, journal not yet told
         except BaseException as exc:
             self._rollback(journal)
             self.journal_path.unlink(missing_ok=True)
@@ -434,14 +435,13 @@ class Publisher:
         self.echo(msg("publish.recovered-rolled-back", draft=name))
 
     def _committed(self, journal: dict) -> str | None:
-        head = self.head()
-        if head is None or head == journal.get("head"):
+        """The journal's commit, if it was made: a commit since the journal's HEAD with its message."""
+        if self.head() is None or self.head() == journal.get("head"):
             return None
-        commit = self.repo.head.commit
-        parents = [p.hexsha for p in commit.parents]
-        expected = [journal["head"]] if journal.get("head") else []
-        if parents == expected and commit.message.strip() == journal["message"].strip():
-            return head
+        since = f"{journal['head']}..HEAD" if journal.get("head") else "HEAD"
+        for commit in self.repo.iter_commits(since, paths=journal["target"], max_count=100):
+            if commit.message.strip() == journal["message"].strip():
+                return commit.hexsha
         return None
 
     # -- push -------------------------------------------------------------------------------------

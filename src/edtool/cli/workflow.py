@@ -134,19 +134,22 @@ def publish(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written and committed; change nothing."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Publish approved drafts into the content repository (one commit per article)."""
+    """Publish approved drafts into the content repository (one commit per article).
+
+    With only --push, push the commits that are still pending."""
     from edtool.messages import msg
     from edtool.publish import Publisher, PublishError, drafts_to_publish
 
     guide = load_guide(styleguide)
-    if not paths and not all_:
+    if not paths and not all_ and not push:
         fail(msg("publish.no-paths"))
     try:
-        files = drafts_to_publish(paths or [_drafts_dir(guide)], all_)
+        files = drafts_to_publish(paths or [_drafts_dir(guide)], all_) if paths or all_ else []
         publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
                               warn=lambda text: typer.echo(text, err=True))
         if not files:
-            typer.echo(msg("publish.nothing"))
+            if paths or all_:
+                typer.echo(msg("publish.nothing"))
             code = publisher.publish([], push) if push else 0
         else:
             code = publisher.publish(files, push)
