@@ -104,14 +104,32 @@ def status(
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*headers, show_lines=False)
+        console = Console()
+        cells_of = [[str(row[c]) for c in columns] for row in rows]
+        for cells in cells_of:
+            cells[3], cells[7] = cells[3][:10], Path(cells[7]).name  # full values in --format json
+        longest = [max(len(headers[i]), *(len(cells[i]) for cells in cells_of)) for i in range(len(columns))]
+        caps = {"author": 18, "approved_by": 16, "path": 30}
+        widths = {c: min(longest[i], caps.get(c, longest[i])) for i, c in enumerate(columns)}
+        shown = list(columns)
+        for optional in ("path", "warnings", "date", "approved_by"):  # a narrow terminal drops these first
+            room = console.width - sum(widths[c] + 3 for c in shown if c != "title") - 4
+            if room >= 20:
+                break
+            shown.remove(optional)
+        room = console.width - sum(widths[c] + 3 for c in shown if c != "title") - 4
+        widths["title"] = max(12, min(widths["title"], room))
+        table = Table(show_lines=False)
+        for column in shown:
+            justify = "right" if column in ("errors", "warnings") else "left"
+            table.add_column(headers[columns.index(column)], no_wrap=True, overflow="ellipsis", justify=justify,
+                             width=widths[column])
         styles = {"draft": "dim", "review": "yellow", "approved": "green", "published": "blue"}
-        for row in rows:
-            cells = [str(row[c]) for c in columns]
+        for row, cells in zip(rows, cells_of):
             if row["errors"]:
                 cells[5] = f"[bold red]{row['errors']}[/]"
-            table.add_row(*cells, style=styles.get(row["status"]))
-        Console().print(table)
+            table.add_row(*(cells[columns.index(c)] for c in shown), style=styles.get(row["status"]))
+        console.print(table)
     else:
         data = [[str(row[c]) for c in columns] for row in rows]
         widths = [max(len(h), *(len(r[i]) for r in data)) for i, h in enumerate(headers)]
