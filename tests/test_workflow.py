@@ -201,3 +201,26 @@ def test_console_script_submit(newsroom):
     assert result.returncode == 0, result.stderr
     assert Draft.load(path).front_matter["status"] == "review"
     assert edtool_command()
+
+
+def test_status_board_on_a_terminal_is_a_table(newsroom, monkeypatch):
+    import io
+
+    from edtool.cli.workflow import status
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    newsroom.approved_draft("b.md")
+    newsroom.write_draft("a.md", slug="a-artikel", status="review")
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TERM", "dumb")
+    status(paths=None, fmt="text", styleguide=None)
+    lines = screen.getvalue().splitlines()
+    assert any("Freigabe" in line for line in lines[:3])
+    assert all(len(line) <= 80 for line in lines)
+    body = [line for line in lines if "review" in line or "approved" in line]
+    assert "review" in body[0] and "approved" in body[1] and "Katrin Vogel" in body[1]
