@@ -405,3 +405,10 @@ def test_commit_found_after_a_kill_even_when_head_moved_on(newsroom):
     published = git("rev-parse", "HEAD~1", cwd=newsroom.content)
     assert Draft.load(path).front_matter["commit"] == published
     assert newsroom.content_log() == ["Notiz", "Publish: Kuka stellt lernfähigen Schweißroboter vor", "Start"]
+
+
+def test_pattern_without_slug_is_a_usage_error(newsroom):
+    newsroom.styleguide(publish={"path": "articles/{year}/index.md"})
+    path = newsroom.approved_draft()
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 2 and "{slug} fehlt" in result.stderr

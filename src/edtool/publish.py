@@ -186,6 +186,8 @@ class Publisher:
 
         values = {"year": date[:4], "month": date[5:7], "day": date[8:10], "slug": slug.strip(),
                   "category": slugify_title(str(fm.get("category") or ""))}
+        if "{slug}" not in self.pattern:
+            raise PublishError(msg("publish.bad-pattern", pattern=self.pattern, reason="{slug} fehlt"), fatal=True)
         try:
             target = self.pattern.format(**values)
         except (KeyError, IndexError, ValueError) as exc:
@@ -360,12 +362,15 @@ class Publisher:
             sha = self._commit(plan)
             _test_hook("git-commit")  # committed, journal not yet told
         except BaseException as exc:
-            self._rollback(journal)
-            self.journal_path.unlink(missing_ok=True)
+            sha = self._committed(journal)
+            if sha is None:
+                self._rollback(journal)
+                self.journal_path.unlink(missing_ok=True)
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            detail = exc.stderr.strip() if isinstance(exc, git.GitCommandError) and exc.stderr else str(exc)
-            raise PublishError(msg("publish.failed", path=plan.draft_path, error=detail)) from None
+                raise  # a commit that exists stays journaled: the next run records it
+            if sha is None:
+                detail = exc.stderr.strip() if isinstance(exc, git.GitCommandError) and exc.stderr else str(exc)
+                raise PublishError(msg("publish.failed", path=plan.draft_path, error=detail)) from None
         journal["commit"] = sha
         self._write_journal(journal)
         _test_hook("commit")
