@@ -52,16 +52,12 @@ def parse_datetime(value: Any) -> datetime | None:
 
 def render_scalar(value: Any) -> str:
     """A YAML scalar for one line of front matter: plain when it reads back as the same text."""
-    import yaml
-
-    from edtool.draft import _FrontMatterLoader
-
     text = str(value)
     if text and "\n" not in text and " #" not in text and not text.startswith(("'", '"')):
         try:
-            if yaml.load(f"k: {text}\n", Loader=_FrontMatterLoader) == {"k": text}:
+            if Draft.from_text(f"---\nk: {text}\n---\n").front_matter == {"k": text}:
                 return text
-        except yaml.YAMLError:
+        except DraftError:
             pass
     return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML double-quoted scalars
 
