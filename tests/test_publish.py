@@ -78,6 +78,7 @@ def test_changed_article_needs_approval_then_makes_an_update_commit(newsroom):
     assert "aktualisiert" in result.stdout
     assert newsroom.content_log()[:2] == ["Update: Kuka stellt lernfähigen Schweißroboter vor",
                                           "Publish: Kuka stellt lernfähigen Schweißroboter vor"]
+    assert "unpublished_reason" not in Draft.load(path).front_matter
     article = Draft.load(newsroom.content / TARGET)
     assert "im Sommer" in article.body
     assert article.front_matter["published_at"] == first and article.front_matter["updated_at"]
@@ -372,6 +373,7 @@ def test_unpublish_retracts_with_its_own_commit(newsroom):
     assert newsroom.content_log()[:3] == ["Publish: Kuka stellt lernfähigen Schweißroboter vor",
                                           "Unpublish: Kuka stellt lernfähigen Schweißroboter vor",
                                           "Publish: Kuka stellt lernfähigen Schweißroboter vor"]
+    assert "unpublished_reason" not in Draft.load(path).front_matter
 
 
 def test_content_repo_from_environment_and_styleguide(newsroom, monkeypatch):

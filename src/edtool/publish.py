@@ -322,6 +322,7 @@ class Publisher:
         trailers += [f"Co-authored-by: {person}" for person in authors[1:]]
         plan.message = subject + "\n\n" + "\n".join(trailers) + "\n"
         plan.draft_updates = {"status": "published", **fields}
+        plan.draft_remove = ("unpublished_by", "unpublished_at", "unpublished_reason")  # a retraction is over
         return plan
 
     def render(self, draft: Draft, fields: dict[str, str]) -> bytes:
