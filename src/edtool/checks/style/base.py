@@ -227,11 +227,25 @@ class _Sub(RuleSpec):
 # -- word lists -----------------------------------------------------------------------------------
 
 def word_alternation(words: list[str], whole: bool = False) -> str:
-    """One pattern for a word list, longest first; spaces match any whitespace."""
-    before, after = (T.BEFORE_WHOLE, T.AFTER_WHOLE) if whole else (T.BEFORE, T.AFTER)
-    parts = sorted(set(words), key=lambda w: (-len(w), w))
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
-    return f"{before}(?:{body}){after}"
+    """One pattern for a word list, longest first; spaces match any whitespace.
+
+    Boundaries use \\b (Unicode: umlauts and ß are letters), which lets the regex engine skip
+    ahead fast; with whole=True a hyphen does not separate either ("Mail" is not in "E-Mail").
+    """
+    plain, other = [], []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        escaped = re.escape(word).replace(r"\ ", r"\s+")
+        if T.LETTER_OR_DIGIT(word[0]) and T.LETTER_OR_DIGIT(word[-1]):
+            plain.append(escaped)
+        else:  # ".NET", "C++": lookarounds instead of \b at a non-letter edge
+            before = r"\b" if T.LETTER_OR_DIGIT(word[0]) else T.BEFORE
+            after = r"\b" if T.LETTER_OR_DIGIT(word[-1]) else T.AFTER
+            other.append(before + escaped + after)
+    alternatives = ([rf"\b(?:{'|'.join(plain)})\b"] if plain else []) + other
+    body = "|".join(alternatives)
+    if whole:
+        return rf"(?<!{T.ALNUM}-)(?:{body})(?!-{T.ALNUM})"
+    return body if len(alternatives) == 1 else f"(?:{body})"
 
 
 def adapt_case(matched: str, replacement: str) -> str:

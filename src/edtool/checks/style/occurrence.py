@@ -7,7 +7,7 @@ error}] reports the most severe limit a sentence breaks, once.
 from __future__ import annotations
 
 from edtool.checks.style.base import LEVELS, Context, Rule, RuleSpec, _Sub
-from edtool.checks.style.text import words
+from edtool.checks.style.text import word_count
 from edtool.diagnostics import Severity
 from edtool.prose import SCOPES
 
@@ -53,7 +53,7 @@ class Occurrence(Rule):
         for seg in ctx.in_scope(self):
             if self.metric == "words_per_sentence":
                 for start, end in seg.sentences():
-                    self._measure(ctx, seg, start, end, len(words(seg.text, start, end)))
+                    self._measure(ctx, seg, start, end, word_count(seg.text, start, end))
                 continue
             start, end = seg.start, len(seg.text.rstrip())
             if self.metric == "sentences_per_paragraph":
@@ -61,7 +61,7 @@ class Occurrence(Rule):
             elif self.metric == "characters":
                 count = len(seg.text[start:end])
             else:
-                count = len(words(seg.text, start, end))
+                count = word_count(seg.text, start, end)
             self._measure(ctx, seg, start, end, count)
 
     def _measure(self, ctx: Context, seg, start: int, end: int, count: int) -> None:

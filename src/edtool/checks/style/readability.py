@@ -10,27 +10,36 @@ with more than 6 letters; ES: % one-syllable words. Syllables: see text.syllable
 from __future__ import annotations
 
 from edtool.checks.style.base import Context, Rule, RuleSpec
-from edtool.checks.style.text import LETTER, syllables, words
+from edtool.checks.style.text import LETTER_WORD, syllables, words
 
 FORMULAS = ("flesch_amstad", "wiener_sachtextformel")
 
 
+_CACHE: dict[str, tuple[int, bool]] = {}
+
+
+def _word_stats(word: str) -> tuple[int, bool]:
+    """(syllables, longer than 6 letters), cached: news vocabulary repeats a lot."""
+    stats = _CACHE.get(word)
+    if stats is None:
+        stats = (syllables(word), sum(c.isalpha() for c in word) > 6)
+        if len(_CACHE) < 200_000:
+            _CACHE[word] = stats
+    return stats
+
+
 def measure(texts_and_sentences) -> dict[str, float]:
-    """Counts over [(text, [(start, end), ...]), ...]."""
+    """Counts over [(text, start, sentence count), ...]; words are tokens with a letter."""
     n_sent = n_words = n_syll = poly = long = mono = 0
-    for text, sentences in texts_and_sentences:
-        for start, end in sentences:
-            found = [text[s:e] for s, e in words(text, start, end) if LETTER.search(text, s, e)]
-            if not found:
-                continue
-            n_sent += 1
-            for word in found:
-                count = syllables(word)
-                n_words += 1
-                n_syll += count
-                poly += count >= 3
-                mono += count == 1
-                long += sum(c.isalpha() for c in word) > 6
+    for text, start, sentences in texts_and_sentences:
+        n_sent += sentences
+        for word in LETTER_WORD.findall(text, start):
+            count, is_long = _word_stats(word)
+            n_words += 1
+            n_syll += count
+            poly += count >= 3
+            mono += count == 1
+            long += is_long
     return {"sentences": n_sent, "words": n_words, "syllables": n_syll, "poly": poly, "long": long, "mono": mono}
 
 
@@ -62,7 +71,7 @@ class Readability(Rule):
         segs = ctx.in_scope(self)
         if not segs:
             return
-        m = measure((seg.text, seg.sentences()) for seg in segs)
+        m = measure((seg.text, seg.start, len(seg.sentences())) for seg in segs)
         if m["words"] < self.min_words:
             return
         value = round(score(self.formula, m), 1)

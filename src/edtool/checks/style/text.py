@@ -18,8 +18,14 @@ AFTER = rf"(?!{ALNUM})"
 BEFORE_WHOLE = rf"(?<!{ALNUM})(?<!{ALNUM}-)"
 AFTER_WHOLE = rf"(?!{ALNUM})(?!-{ALNUM})"
 
+def LETTER_OR_DIGIT(char: str) -> bool:
+    return char.isalnum()
+
+
 WORD = re.compile(rf"{ALNUM}+(?:[-’']{ALNUM}+)*")
 LETTER = re.compile(r"[^\W\d_]")
+# A word with at least one letter (numbers are not words for readability formulas).
+LETTER_WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:[-’'][^\W_]+)*")
 
 # Abbreviations after which a period does not end a sentence (lower-cased, without the period).
 ABBREVIATIONS = frozenset("""
@@ -30,18 +36,22 @@ bzw evtl inc ltd corp dt frl hr ing mag mwst nchr nördl südl östl westl vorm 
 """.split())
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember", "Jänner")
-_ORDINAL_BEFORE = re.compile(r"(?:^|[\s(\[„‚\ufffc])\d{1,2}$")
 _TERMINAL = re.compile(r"(?:[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
-_WORD_BEFORE = re.compile(rf"({ALNUM}+)\.?$")
 
 
-def is_upper_start(text: str, pos: int) -> bool:
-    """True when the next word after pos starts with a capital, a digit or a quotation mark."""
-    match = re.compile(r"\s*(\S)").match(text, pos)
-    if not match:
-        return True
-    char = match.group(1)
-    return not char.islower()
+_NEXT_WORD = re.compile(r"\s*(\S+)")
+ORDINAL_CUES = frozenset("der die das den dem des am im zum zur vom beim bis ab seit ihr ihre sein seine".split())
+
+
+def _word_before(text: str, pos: int) -> str:
+    end = pos
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:end]
+_MONTH_SET = frozenset(MONTHS)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -50,33 +60,34 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _TERMINAL.finditer(text):
         end = match.end()
-        if match.group().startswith(".") and not match.group().startswith(".."):
-            before = text[max(start, match.start() - 20) : match.start()]
-            word = _WORD_BEFORE.search(before)
-            nxt = re.compile(r"\s*(\S+)").match(text, end)
+        stop = match.start()
+        if text[stop] == "." and text[stop + 1 : stop + 2] != ".":
+            nxt = _NEXT_WORD.match(text, end)
             next_word = nxt.group(1) if nxt else ""
-            if word:
-                token = word.group(1)
+            if next_word[:1].islower():
+                continue  # a German sentence does not start in lower case ("ca. zehn", "usw. und")
+            begin = stop
+            while begin > start and text[begin - 1].isalnum():
+                begin -= 1
+            token = text[begin:stop]
+            if token:
                 if len(token) == 1 and token.isalpha():
                     continue  # "z. B.", "d. h.", initials "J. Smith"
                 if token.lower() in ABBREVIATIONS:
-                    continue
-                if _ORDINAL_BEFORE.search(before) and (next_word[:1].islower() or next_word[:1].isdigit()
-                                                      or next_word.rstrip(".,;:") in MONTHS):
-                    continue  # "31. Juli", "am 3. und 4. Mai", "der 2. Platz" stays one sentence only if lower
-            if next_word[:1].islower():
-                continue  # a German sentence does not start in lower case
-        if text[start:end].strip():
-            spans.append((start, end))
+                    continue  # "Nr. 5", "Dr. Müller", "bzw. Graz"
+                if token.isdigit() and len(token) <= 2 and (
+                        next_word[:1].isdigit() or next_word.rstrip(".,;:") in _MONTH_SET
+                        or _word_before(text, begin).lower() in ORDINAL_CUES):
+                    continue  # "31. Juli", "am 3. 4. und 5. Mai", "der 3. Platz"
+        spans.append((start, end))
         start = end
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    # trim leading whitespace of each sentence
+    spans.append((start, len(text)))
     trimmed = []
     for s, e in spans:
         while s < e and text[s].isspace():
             s += 1
-        trimmed.append((s, e))
+        if s < e:
+            trimmed.append((s, e))
     return trimmed
 
 
@@ -84,6 +95,10 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, 
     """Spans of words (containing at least one letter or digit) in text[start:end]."""
     end = len(text) if end is None else end
     return [m.span() for m in WORD.finditer(text, start, end)]
+
+
+def word_count(text: str, start: int = 0, end: int | None = None) -> int:
+    return len(WORD.findall(text, start, len(text) if end is None else end))
 
 
 _QUOTE_PAIRS = {"„": "“", "»": "«", "«": "»", "\"": "\"", "“": "”", "‚": "‘"}
