@@ -2,7 +2,8 @@
 replacement template. Fixable unless `fix: false`.
 
 Templates: $1 or ${1} is a group, $0 the whole match, $$ a dollar sign; ${month:2} writes group 2
-(a month number or abbreviation) as the German month name, ${int:1} drops leading zeros,
+(a month number or abbreviation) as the German month name, ${day:1} a day of the month (1-31,
+leading zero dropped), ${int:1} drops leading zeros,
 ${number:1} groups digits by the house rule (four digits joined, from 10 000 with spaces).
 """
 
@@ -41,7 +42,11 @@ def _number(value: str) -> str | None:
     return " ".join(groups)
 
 
-FUNCTIONS: dict[str, Callable[[str], str | None]] = {"month": _month, "int": _int, "number": _number}
+def _day(value: str) -> str | None:
+    return str(int(value)) if value.isdigit() and 1 <= int(value) <= 31 else None
+
+
+FUNCTIONS: dict[str, Callable[[str], str | None]] = {"month": _month, "day": _day, "int": _int, "number": _number}
 _TEMPLATE = re.compile(r"\$\$|\$\{(?:(\w+):)?(\d+)\}|\$(\d)")
 
 
