@@ -1,0 +1,239 @@
+"""Grammar and spelling against the real LanguageTool server (no mocks).
+
+The server is installed once per machine (`edtool server install`, as .ci/run does) and started
+once for this module in a cache folder of its own that links to that install.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edtool_executable
+from edtool.draft import Draft
+from edtool.styleguide import StyleGuide
+from test_grammar_unit import FIXTURE, locate
+
+pytestmark = pytest.mark.languagetool
+
+
+@pytest.fixture(scope="module")
+def lt(tmp_path_factory):
+    """A running LanguageTool server in a test cache folder; yields that folder."""
+    from edtool.languagetool import LanguageToolError, install_dir, pinned_version
+    from edtool.languagetool.install import install, is_installed
+
+    saved = {k: os.environ.get(k) for k in ("EDTOOL_CACHE_DIR", "EDTOOL_LANGUAGETOOL_URL")}
+    os.environ.pop("EDTOOL_LANGUAGETOOL_URL", None)
+    if not is_installed():
+        try:
+            install()
+        except LanguageToolError as exc:
+            pytest.skip(f"LanguageTool cannot be installed here: {exc.message}")
+    real_install = install_dir()
+    cache = tmp_path_factory.mktemp("edtool-cache")
+    (cache / f"languagetool-{pinned_version()}").symlink_to(real_install, target_is_directory=True)
+    os.environ["EDTOOL_CACHE_DIR"] = str(cache)
+    from edtool.languagetool.server import ensure_running, stop
+
+    try:
+        ensure_running(idle_minutes=30)
+        yield cache
+    finally:
+        stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def shipped_guide() -> StyleGuide:
+    return StyleGuide.load(REPO / "styleguide.yaml")
+
+
+def check(draft: Draft, guide: StyleGuide | None = None):
+    from edtool.checks.grammar import check_grammar, session_for
+
+    guide = guide or shipped_guide()
+    found = check_grammar(draft, guide)
+    return found, session_for(guide)
+
+
+def checks_sent(cache: Path) -> int:
+    return (cache / "server.log").read_text(encoding="utf-8", errors="replace").count("Handling POST /v2/check")
+
+
+def run_cli(*args: str, cwd: Path = REPO, env: dict | None = None, timeout: float = 240):
+    full = {k: v for k, v in os.environ.items() if k != "EDTOOL_STYLEGUIDE"}
+    full.update(env or {})
+    return subprocess.run([*edtool_executable(), *args], cwd=cwd, env=full, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_errors_found_at_exact_positions_through_markdown(lt):
+    found, _ = check(Draft.load(FIXTURE))
+    text = FIXTURE.read_text(encoding="utf-8")
+    das = locate(text, "das die", after="HOUSTON (")
+    auto = locate(text, "den neuen Auto")
+    typo = locate(text, "Überaschung")
+    got = {(d.rule, d.line, d.column, d.end_line, d.end_column) for d in found}
+    assert got == {
+        ("grammar.RELATIVPRONOMEN_STATT_DASS", das[0], das[1], das[0], das[1] + 3),  # link, emphasis, umlauts before
+        ("grammar.DE_AGREEMENT", auto[0], auto[1], auto[0], auto[1] + 14),  # list item with emphasis and link
+        ("spelling.GERMAN_SPELLER_RULE", typo[0], typo[1], typo[0], typo[1] + 11),  # after an emoji and a link
+    }
+    by_rule = {d.rule: d for d in found}
+    assert by_rule["grammar.RELATIVPRONOMEN_STATT_DASS"].suggestions[0] == "dass"
+    assert "dem neuen Auto" in by_rule["grammar.DE_AGREEMENT"].suggestions
+    assert by_rule["spelling.GERMAN_SPELLER_RULE"].suggestions[0] == "Überraschung"
+    assert by_rule["spelling.GERMAN_SPELLER_RULE"].category.value == "spelling"
+    assert by_rule["grammar.DE_AGREEMENT"].category.value == "grammar"
+
+
+def test_vocabulary_word_is_not_flagged(lt):
+    draft = Draft.load(FIXTURE)
+    without = StyleGuide.from_text("grammar:\n  disabled_rules: []\n")
+    found, _ = check(draft, without)
+    bakanov = [d for d in found if d.source == "Bakanov"]
+    assert bakanov and bakanov[0].rule == "spelling.GERMAN_SPELLER_RULE"
+    assert (bakanov[0].line, bakanov[0].column) == locate(FIXTURE.read_text(encoding="utf-8"), "Bakanov")
+    found, _ = check(draft)  # shipped styleguide.yaml accepts Bakanov
+    assert not [d for d in found if d.source in ("Bakanov", "Roscosmos", "SpaceX", "Crew-11")]
+
+
+def test_vocabulary_works_against_a_shared_server(lt, monkeypatch):
+    from edtool.languagetool.server import read_record
+
+    record = read_record()
+    monkeypatch.setenv("EDTOOL_LANGUAGETOOL_URL", record.url)  # the same server, used as a shared one
+    draft = Draft.from_text("---\ntitle: Bakanov in Houston\n---\n\nBakanov und Bakanovx reisten nach Houston.\n")
+    found, session = check(draft)
+    assert session.remote_url == record.url and session.requests == 1
+    assert [d.source for d in found if d.category.value == "spelling"] == ["Bakanovx"]
+    assert read_record().pid == record.pid
+
+
+def test_second_run_uses_the_cache(lt):
+    draft = Draft.load(FIXTURE)
+    first, _ = check(draft)
+    before = checks_sent(lt)
+    again, session = check(draft)  # a new run: new guide, new session
+    assert again == first and session.requests == 0 and session.cache.misses == 0
+    assert checks_sent(lt) == before
+    changed = Draft.from_text(FIXTURE.read_text(encoding="utf-8").replace("im Sommer", "im Herbst"))
+    _, session = check(changed)
+    assert session.requests == 1 and session.cache.misses == 1  # only the changed paragraph
+
+
+def test_cli_second_check_makes_no_request(lt, tmp_path):
+    draft = tmp_path / "entwurf.md"
+    draft.write_text(FIXTURE.read_text(encoding="utf-8").replace("Sommer", "Frühjahr"), encoding="utf-8")
+    args = ("check", "--format", "json", "--only", "grammar,spelling", "--styleguide", str(REPO / "styleguide.yaml"),
+            str(draft))
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr  # warnings only
+    before = checks_sent(lt)
+    second = run_cli(*args)
+    assert checks_sent(lt) == before
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+    rules = {d["rule"] for d in json.loads(first.stdout)["files"][0]["diagnostics"]}
+    assert rules == {"grammar.RELATIVPRONOMEN_STATT_DASS", "grammar.DE_AGREEMENT", "spelling.GERMAN_SPELLER_RULE"}
+
+
+def test_language_variant_from_front_matter(lt):
+    body = "Die Strasse war im Jänner gesperrt.\n"
+    flagged = {}
+    for language in ("de-DE", "de-AT", "de-CH"):
+        found, _ = check(Draft.from_text(f"---\ntitle: Test\nlanguage: {language}\n---\n\n{body}"))
+        flagged[language] = sorted(d.source for d in found if d.category.value == "spelling")
+    assert flagged == {"de-DE": ["Jänner", "Strasse"], "de-AT": ["Strasse"], "de-CH": []}
+
+
+def test_status_json(lt):
+    result = run_cli("server", "status", "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert data["running"] is True and data["version"] == "6.8"
+    assert data["url"].startswith("http://127.0.0.1:") and isinstance(data["pid"], int)
+
+
+def _server_pids(cache: Path) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if "org.languagetool.server.HTTPServer" in line and str(cache) in line and state != "Z":
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_killed_server_is_restarted(lt):
+    from edtool.languagetool.server import healthy, read_record
+
+    old = read_record()
+    os.kill(old.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while old.pid in _server_pids(lt) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    found, session = check(Draft.from_text("---\ntitle: Neustart\n---\n\nEr sagte, das der Server wieder läuft.\n"))
+    assert [d.rule for d in found] == ["grammar.RELATIVPRONOMEN_STATT_DASS"]
+    new = read_record()
+    assert new.pid != old.pid and healthy(new)
+    assert _server_pids(lt) == [new.pid]
+
+
+class _NotLanguageTool(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(404)
+        self.end_headers()
+
+
+def test_two_concurrent_runs_share_one_new_server(lt, tmp_path):
+    """A stale record (live foreign pid, port answered by something else) is replaced, once."""
+    from edtool.languagetool.server import ServerRecord, _write_record, read_record, stop
+
+    stop()
+    foreign = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _NotLanguageTool)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        port = other.server_address[1]
+        _write_record(ServerRecord(foreign.pid, port, f"http://127.0.0.1:{port}", "6.8", "earlier", 30))
+        drafts = []
+        for index, word in enumerate(("Montag", "Dienstag")):
+            path = tmp_path / f"d{index}.md"
+            path.write_text(f"---\ntitle: Parallel\n---\n\nAm {word} sagte er, das die Lage ernst ist.\n", encoding="utf-8")
+            drafts.append(path)
+        args = ["check", "--format", "json", "--only", "grammar,spelling", "--styleguide", str(REPO / "styleguide.yaml")]
+        runs = [subprocess.Popen([*edtool_executable(), *args, str(d)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=dict(os.environ)) for d in drafts]
+        outputs = [run.communicate(timeout=300) for run in runs]
+        for run, (out, err) in zip(runs, outputs):
+            assert run.returncode == 0, err
+            rules = [d["rule"] for d in json.loads(out)["files"][0]["diagnostics"]]
+            assert rules == ["grammar.RELATIVPRONOMEN_STATT_DASS"]
+        record = read_record()
+        assert _server_pids(lt) == [record.pid] and record.port != port
+        assert foreign.poll() is None  # the foreign process was left alone
+    finally:
+        other.shutdown()
+        foreign.kill()
+        foreign.wait()
