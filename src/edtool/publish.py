@@ -8,7 +8,6 @@ is a separate step: a rejected push keeps the local commits and is never forced.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import re
@@ -250,17 +249,21 @@ class Publisher:
         history = self.history(target)
         if not history:
             return False
-        if isinstance(draft_commit, str) and any(sha.startswith(draft_commit) for sha, _ in history):
+        if (isinstance(draft_commit, str) and len(draft_commit) >= 7
+                and any(sha.startswith(draft_commit) for sha, _ in history)):
             return True
         return _trailer(history[0][1], "Draft") == draft_ref
 
     def same_slug_elsewhere(self, draft: Draft, target: str) -> str | None:
+        """Another tracked file the pattern would give this slug (e.g. the same slug in another month)."""
         slug = str(draft.front_matter.get("slug")).strip()
-        glob = re.sub(r"\{(?!slug\})[^}]*\}", "*", self.pattern).replace("{slug}", slug)
+        parts = re.split(r"(\{[^}]*\})", self.pattern)
+        regex = "".join(re.escape(slug) if part == "{slug}" else "[^/]+" if part.startswith("{") else re.escape(part)
+                        for part in parts)
         if self.head() is None:
             return None
-        for name in self.repo.git.ls_files().splitlines():
-            if name != target and fnmatch.fnmatchcase(name, glob):
+        for name in self.repo.git.ls_files("-z").split("\0"):
+            if name and name != target and re.fullmatch(regex, name):
                 return name
         return None
 
