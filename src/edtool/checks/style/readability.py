@@ -9,37 +9,43 @@ with more than 6 letters; ES: % one-syllable words. Syllables: see text.syllable
 
 from __future__ import annotations
 
+from collections import Counter
+
 from edtool.checks.style.base import Context, Rule, RuleSpec
-from edtool.checks.style.text import LETTER_WORD, syllables, words
+from edtool.checks.style.text import WORD, syllables, words
 
 FORMULAS = ("flesch_amstad", "wiener_sachtextformel")
 
 
-_CACHE: dict[str, tuple[int, bool]] = {}
+_CACHE: dict[str, tuple[int, int, bool]] = {}
 
 
-def _word_stats(word: str) -> tuple[int, bool]:
-    """(syllables, longer than 6 letters), cached: news vocabulary repeats a lot."""
+def _word_stats(word: str) -> tuple[int, int, bool]:
+    """(is a word: has a letter, syllables, longer than 6 letters); cached, words repeat a lot."""
     stats = _CACHE.get(word)
     if stats is None:
-        stats = (syllables(word), sum(c.isalpha() for c in word) > 6)
+        letters = sum(c.isalpha() for c in word)
+        stats = (1 if letters else 0, syllables(word) if letters else 0, letters > 6)
         if len(_CACHE) < 200_000:
             _CACHE[word] = stats
     return stats
 
 
 def measure(texts_and_sentences) -> dict[str, float]:
-    """Counts over [(text, start, sentence count), ...]; words are tokens with a letter."""
+    """Counts over [(text, start, sentence count), ...]; numbers are not words here."""
     n_sent = n_words = n_syll = poly = long = mono = 0
+    tokens: Counter[str] = Counter()
     for text, start, sentences in texts_and_sentences:
         n_sent += sentences
-        for word in LETTER_WORD.findall(text, start):
-            count, is_long = _word_stats(word)
-            n_words += 1
-            n_syll += count
-            poly += count >= 3
-            mono += count == 1
-            long += is_long
+        tokens.update(WORD.findall(text, start))
+    for word, times in tokens.items():
+        is_word, count, is_long = _word_stats(word)
+        if is_word:
+            n_words += times
+            n_syll += count * times
+            poly += times if count >= 3 else 0
+            mono += times if count == 1 else 0
+            long += times if is_long else 0
     return {"sentences": n_sent, "words": n_words, "syllables": n_syll, "poly": poly, "long": long, "mono": mono}
 
 

@@ -11,7 +11,9 @@ import re
 from edtool.checks.style.base import Context, Rule, RuleSpec
 from edtool.checks.style.text import ALNUM
 
-_PAIR = re.compile(rf"(?<!{ALNUM})(?<!{ALNUM}-)({ALNUM}+)(\s+)(\1)(?!{ALNUM})(?!-{ALNUM})", re.IGNORECASE)
+_PAIR = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE)
+_GLUED_BEFORE = re.compile(rf"{ALNUM}-$")
+_GLUED_AFTER = re.compile(rf"-{ALNUM}")
 _COMMA_BEFORE = re.compile(r",\s*$")
 
 
@@ -32,8 +34,11 @@ class Repetition(Rule):
             for match in _PAIR.finditer(text, seg.start):
                 word = match.group(1)
                 folded = word.casefold()
-                if folded in self.exceptions or (word.isdigit() and not self.numbers):
+                if folded in self.exceptions or (word.isdigit() and not self.numbers) or "_" in word:
                     continue
+                if _GLUED_BEFORE.search(text, max(0, match.start() - 2), match.start()) or \
+                        _GLUED_AFTER.match(text, match.end()):
+                    continue  # part of a compound: "Ost-Ost Verbindung" is no repetition
                 if folded in self.after_comma and _COMMA_BEFORE.search(text, max(0, match.start() - 3), match.start()):
                     continue
                 # the finding covers both words; the fix removes the second one with its space
