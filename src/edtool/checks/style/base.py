@@ -21,8 +21,8 @@ LEVELS = ("error", "warning", "info")
 COMMON_KEYS = {"id", "kind", "level", "message", "link", "scopes", "quotes", "exact", "examples",
                "description", "enabled"}
 _ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
-_TYPE_NAMES = {str: "Text", bool: "true/false", int: "ganze Zahl", float: "Zahl", list: "Liste",
-               dict: "Zuordnung (schlüssel: wert)"}
+_TYPE_NAMES = {str: "ein Text", bool: "true oder false", int: "eine ganze Zahl", float: "eine Zahl",
+               list: "eine Liste", dict: "eine Zuordnung (schlüssel: wert)"}
 
 
 def type_name(kind: type | tuple) -> str:
