@@ -103,12 +103,14 @@ def word_count(text: str, start: int = 0, end: int | None = None) -> int:
 
 _QUOTE_PAIRS = {"„": "“", "»": "«", "«": "»", "\"": "\"", "“": "”", "‚": "‘"}
 _OPENERS = re.compile(r"[„»“\"‚]")
+_PROTECT_UNCLOSED = ("„", "»")  # German openers: an unclosed one protects the rest of the text
 
 
 def quotation_spans(text: str) -> list[tuple[int, int]]:
     """Interiors [start, end) of quotations: „…“, »…«, “…”, "…" and nested ‚…‘.
 
-    An unclosed quotation runs to the end of the text (safe side: its words are not touched).
+    An unclosed „ or » runs to the end of the text (safe side: its words are not touched); a lone
+    straight or English quote mark (an inch sign, a typo) opens nothing.
     """
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -119,18 +121,15 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
         opener = match.group()
         begin = match.end()
         if opener == "\"" and begin < len(text) and text[begin].isspace():
-            pos = begin  # a lone straight quote followed by a space does not open
-            continue
-        if opener == "“" and begin > 1 and LETTER.match(text, begin - 2) and not text[begin - 2].isspace():
-            pos = begin  # a German closing quote, not an English opening one
-            continue
-        if opener == "‚" and begin > 1 and text[begin - 2].isdigit():
-            pos = begin  # a decimal comma look-alike
+            pos = begin  # a straight quote followed by a space closes nothing we opened
             continue
         close = text.find(_QUOTE_PAIRS[opener], begin)
         if close == -1:
-            spans.append((begin, len(text)))
-            break
+            if opener in _PROTECT_UNCLOSED:
+                spans.append((begin, len(text)))
+                break
+            pos = begin
+            continue
         spans.append((begin, close))
         pos = close + 1
     return spans
