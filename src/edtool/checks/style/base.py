@@ -6,6 +6,7 @@ turning a match into a Diagnostic with an optional fix.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 import re
 import string
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class Seg:
     quotes: T.SpanIndex
     accepted: T.SpanIndex
     _sentences: list[tuple[int, int]] | None = None
+    _word_starts: list[int] | None = None
 
     @property
     def text(self) -> str:
@@ -102,6 +104,12 @@ class Seg:
     @property
     def scope(self) -> str:
         return self.segment.scope
+
+    def word_count(self, start: int, end: int) -> int:
+        """Words (see text.WORD) starting in [start, end); one scan per segment, then bisection."""
+        if self._word_starts is None:
+            self._word_starts = [m.start() for m in T.WORD.finditer(self.text)]
+        return bisect_left(self._word_starts, end) - bisect_left(self._word_starts, start)
 
     def sentences(self) -> list[tuple[int, int]]:
         if self._sentences is None:

@@ -7,7 +7,6 @@ error}] reports the most severe limit a sentence breaks, once.
 from __future__ import annotations
 
 from edtool.checks.style.base import LEVELS, Context, Rule, RuleSpec, _Sub
-from edtool.checks.style.text import word_count
 from edtool.diagnostics import Severity
 from edtool.prose import SCOPES
 
@@ -53,7 +52,7 @@ class Occurrence(Rule):
         for seg in ctx.in_scope(self):
             if self.metric == "words_per_sentence":
                 for start, end in seg.sentences():
-                    self._measure(ctx, seg, start, end, word_count(seg.text, start, end))
+                    self._measure(ctx, seg, start, end, seg.word_count(start, end))
                 continue
             start, end = seg.start, len(seg.text.rstrip())
             if self.metric == "sentences_per_paragraph":
@@ -61,7 +60,7 @@ class Occurrence(Rule):
             elif self.metric == "characters":
                 count = len(seg.text[start:end])
             else:
-                count = word_count(seg.text, start, end)
+                count = seg.word_count(start, end)
             self._measure(ctx, seg, start, end, count)
 
     def _measure(self, ctx: Context, seg, start: int, end: int, count: int) -> None:
