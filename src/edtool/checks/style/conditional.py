@@ -8,13 +8,17 @@ import re
 from edtool.checks.style.base import Context, Rule, RuleSpec
 from edtool.checks.style.text import BEFORE, AFTER
 
-DEFAULT_PATTERN = rf"{BEFORE}[A-ZÄÖÜ][A-ZÄÖÜ0-9]*[A-ZÄÖÜ]{AFTER}"
+DEFAULT_PATTERN = rf"{BEFORE}[A-ZÄÖÜ][A-ZÄÖÜ0-9]{{0,4}}[A-ZÄÖÜ]{AFTER}"  # 2 to 6 capitals: "KI", "UNHCR"
+_CAPITAL_WORD = r"[A-ZÄÖÜ][A-ZÄÖÜ0-9-]*[A-ZÄÖÜ0-9]"
+_RUN_BEFORE = re.compile(rf"(?:^|\s){_CAPITAL_WORD}\s$")
+_RUN_AFTER = re.compile(rf"\s{_CAPITAL_WORD}(?:$|[^\w])")
+_ROMAN = re.compile(r"^[IVX]+$")
 DEFAULT_INTRODUCTION = r"\(\s*{term}\s*[),;]"
 
 
 class Conditional(Rule):
     KIND = "conditional"
-    KEYS = {"pattern", "introduction", "exceptions", "ignorecase"}
+    KEYS = {"pattern", "introduction", "exceptions", "capital_runs"}
     PLACEHOLDERS = {"match", "term"}
 
     def configure(self, spec: RuleSpec) -> None:
@@ -25,7 +29,16 @@ class Conditional(Rule):
         spec.regex(intro.replace("{term}", "X"), 0, "introduction")
         self.introduction = intro
         self.exceptions = set(spec.strings("exceptions"))
+        # false: a term next to another word in capitals ("DER STANDARD", a shouted line) and Roman
+        # numerals ("Teil II") are no uses of an abbreviation
+        self.capital_runs = spec.get("capital_runs", bool, False)
         self._intro_cache: dict[str, re.Pattern] = {}
+
+    @staticmethod
+    def _in_capital_run(text: str, start: int, end: int, term: str) -> bool:
+        if _ROMAN.match(term):
+            return True
+        return bool(_RUN_BEFORE.search(text, max(0, start - 30), start) or _RUN_AFTER.match(text, end))
 
     def _intro(self, term: str) -> re.Pattern:
         pattern = self._intro_cache.get(term)
@@ -41,6 +54,8 @@ class Conditional(Rule):
             for match in self.pattern.finditer(seg.text, seg.start):
                 term = match.group("term") if "term" in self.pattern.groupindex else match.group()
                 if not term or term in self.exceptions or term in first_use:
+                    continue
+                if not self.capital_runs and self._in_capital_run(seg.text, match.start(), match.end(), term):
                     continue
                 if not self.quotes and seg.quotes.overlaps(*match.span()):
                     continue

@@ -33,9 +33,11 @@ class Existence(Rule):
     def check(self, ctx: Context) -> None:
         for seg in ctx.in_scope(self):
             for match in (m for p in self.patterns for m in p.finditer(seg.text, seg.start)):
-                if match.end() == match.start():
+                # a group named "match" narrows the finding to that part: '\b[a-z]+ (?P<match>\d)'
+                start, end = match.span("match") if "match" in match.re.groupindex else match.span()
+                if end == start:
                     continue
-                found = match.group()
+                found = match.string[start:end]
                 if (found.casefold() if self.ignorecase else found) in self.exceptions:
                     continue
-                ctx.report(self, seg, match.start(), match.end(), suggestion=self.suggestion)
+                ctx.report(self, seg, start, end, suggestion=self.suggestion)
