@@ -10,7 +10,7 @@ from bisect import bisect_left
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from edtool.diagnostics import Category, Diagnostic, Fix, Severity
 from edtool.draft import Draft
@@ -234,12 +234,21 @@ class _Sub(RuleSpec):
 
 # -- word lists -----------------------------------------------------------------------------------
 
-def word_alternation(words: list[str], whole: bool = False) -> str:
+def case_variants(word: str) -> set[str]:
+    """How a word shows up in German text: as listed, lower case, capitalised (sentence start), capitals."""
+    return {word, word.lower(), word[:1].upper() + word[1:], word.upper()}
+
+
+def word_alternation(words: list[str], whole: bool = False, ignorecase: bool = False) -> str:
     """One pattern for a word list, longest first; spaces match any whitespace.
 
     Boundaries use \\b (Unicode: umlauts and ß are letters), which lets the regex engine skip
-    ahead fast; with whole=True a hyphen does not separate either ("Mail" is not in "E-Mail").
+    ahead fast. With whole=True a hyphen does not separate either: nothing may follow as "-x"
+    (and callers drop matches glued to a word before, see glued_before). With ignorecase=True the
+    list holds each word's case variants instead of the slower IGNORECASE flag.
     """
+    if ignorecase:
+        words = [v for w in words for v in case_variants(w)]
     plain, other = [], []
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
         escaped = re.escape(word).replace(r"\ ", r"\s+")
@@ -251,9 +260,14 @@ def word_alternation(words: list[str], whole: bool = False) -> str:
             other.append(before + escaped + after)
     alternatives = ([rf"\b(?:{'|'.join(plain)})\b"] if plain else []) + other
     body = "|".join(alternatives)
-    if whole:
-        return rf"(?<!{T.ALNUM}-)(?:{body})(?!-{T.ALNUM})"
-    return body if len(alternatives) == 1 else f"(?:{body})"
+    if len(alternatives) > 1:
+        body = f"(?:{body})"
+    return rf"{body}(?!-{T.ALNUM})" if whole else body
+
+
+def glued_before(text: str, start: int) -> bool:
+    """True when text[start] continues a hyphenated compound ("Quasi" in "Neo-Quasi")."""
+    return start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
 
 
 def adapt_case(matched: str, replacement: str) -> str:
@@ -262,5 +276,3 @@ def adapt_case(matched: str, replacement: str) -> str:
         return replacement[:1].upper() + replacement[1:]
     return replacement
 
-
-Factory = Callable[[RuleSpec], Rule]

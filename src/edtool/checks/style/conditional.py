@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from edtool.checks.style.base import Context, Rule, RuleSpec
-from edtool.checks.style.text import BEFORE, AFTER
+from edtool.checks.style.text import AFTER, ALNUM
 
-DEFAULT_PATTERN = rf"{BEFORE}[A-ZÄÖÜ][A-ZÄÖÜ0-9]{{0,4}}[A-ZÄÖÜ]{AFTER}"  # 2 to 6 capitals: "KI", "UNHCR"
+DEFAULT_PATTERN = rf"[A-ZÄÖÜ](?<!{ALNUM}[A-ZÄÖÜ])[A-ZÄÖÜ0-9]{{0,4}}[A-ZÄÖÜ]{AFTER}"  # 2 to 6 capitals: "KI", "UNHCR"
 _CAPITAL_WORD = r"[A-ZÄÖÜ][A-ZÄÖÜ0-9-]*[A-ZÄÖÜ0-9]"
 _RUN_BEFORE = re.compile(rf"(?:^|\s){_CAPITAL_WORD}\s$")
 _RUN_AFTER = re.compile(rf"\s{_CAPITAL_WORD}(?:$|[^\w])")

@@ -3,9 +3,8 @@ later uses of another variant are flagged (fixable to the first one unless `fix:
 
 from __future__ import annotations
 
-import re
 
-from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, word_alternation
+from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, glued_before, word_alternation
 
 
 class Consistency(Rule):
@@ -31,7 +30,8 @@ class Consistency(Rule):
                 variants.append(variant)
         if not variants:
             raise spec.error("„either“ ist leer", "either")
-        self.pattern = spec.regex(word_alternation(variants, whole), re.IGNORECASE if self.ignorecase else 0, "either")
+        self.whole = whole
+        self.pattern = spec.regex(word_alternation(variants, whole, self.ignorecase), 0, "either")
 
     def _key(self, text: str) -> str:
         text = " ".join(text.split())
@@ -42,6 +42,8 @@ class Consistency(Rule):
         for seg in ctx.in_scope(self):
             for match in self.pattern.finditer(seg.text, seg.start):
                 if match.start() < seg.start or (not self.quotes and seg.quotes.overlaps(*match.span())):
+                    continue
+                if self.whole and glued_before(seg.text, match.start()):
                     continue
                 found = match.group()
                 group = self.group_of[self._key(found)]

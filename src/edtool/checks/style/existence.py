@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from edtool.checks.style.base import Context, Rule, RuleSpec, word_alternation
+from edtool.checks.style.base import Context, Rule, RuleSpec, glued_before, word_alternation
 
 
 class Existence(Rule):
@@ -21,12 +21,11 @@ class Existence(Rule):
         flags = re.IGNORECASE if self.ignorecase else 0
         whole = spec.choice("compounds", ("part", "whole"), "part") == "whole"
         self.suggestion = spec.get("suggest", str, "")
-        parts = [word_alternation(tokens, whole)] if tokens else []
-        for i, pattern in enumerate(patterns):
-            spec.regex(pattern, flags, "patterns", i)  # reports a bad one at its own line
-            parts.append(pattern)
+        self.whole = whole
         # one pattern each: an alternation of regexes would lose the engine's fast first-character scan
-        self.patterns = [re.compile(p, flags) for p in parts]
+        self.patterns = [re.compile(word_alternation(tokens, whole, self.ignorecase))] if tokens else []
+        for i, pattern in enumerate(patterns):
+            self.patterns.append(spec.regex(pattern, flags, "patterns", i))
         exceptions = spec.strings("exceptions")
         self.exceptions = {e.casefold() if self.ignorecase else e for e in exceptions}
 
@@ -35,7 +34,7 @@ class Existence(Rule):
             for match in (m for p in self.patterns for m in p.finditer(seg.text, seg.start)):
                 # a group named "match" narrows the finding to that part: '\b[a-z]+ (?P<match>\d)'
                 start, end = match.span("match") if "match" in match.re.groupindex else match.span()
-                if end == start:
+                if end == start or (self.whole and glued_before(seg.text, start)):
                     continue
                 found = match.string[start:end]
                 if (found.casefold() if self.ignorecase else found) in self.exceptions:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from edtool.checks.style.base import LEVELS, Context, Rule, RuleSpec, _Sub
 from edtool.diagnostics import Severity
-from edtool.prose import SCOPES
 
 METRICS = ("words_per_sentence", "sentences_per_paragraph", "words_per_paragraph", "characters", "words")
 
@@ -73,5 +72,3 @@ class Occurrence(Rule):
             shown = shown[:57].rstrip() + " …"
         ctx.report(self, seg, start, end, severity=severity, protect=False, count=count, limit=limit, match=shown)
 
-
-__all__ = ["Occurrence", "METRICS", "SCOPES"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, word_alternation
+from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, glued_before, word_alternation
 from edtool.checks.style.text import MONTHS
 
 _MONTH_ABBR = {m[:3].lower(): m for m in MONTHS[:12]}
@@ -110,7 +110,8 @@ class Substitution(Rule):
                 self.patterns.append((pattern, Template(value, pattern.groups, spec, "swap", key)))
         else:
             self.lookup = {(k.casefold() if self.ignorecase else k): v for k, v in swap.items()}
-            self.pattern = spec.regex(word_alternation(list(swap), whole), flags, "swap")
+            self.whole = whole
+            self.pattern = spec.regex(word_alternation(list(swap), whole, self.ignorecase), 0, "swap")
 
     def _candidates(self, text: str, start: int):
         if self.is_regex:
@@ -119,6 +120,8 @@ class Substitution(Rule):
                     yield match, template.expand(match)
         else:
             for match in self.pattern.finditer(text, start):
+                if self.whole and glued_before(text, match.start()):
+                    continue
                 found = match.group()
                 key = " ".join(found.split())
                 replacement = self.lookup.get(key.casefold() if self.ignorecase else key)
