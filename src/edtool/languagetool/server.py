@@ -328,9 +328,6 @@ def status() -> dict:
         "install_dir": str(install_dir()),
         "remote": False,
     }
-    try:
-        result["last_activity"] = time.strftime(
-            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(state_path(n).stat().st_mtime for n in (ACTIVITY, LOG))))
-    except (OSError, ValueError):
-        result["last_activity"] = None
+    times = [state_path(n).stat().st_mtime for n in (ACTIVITY, LOG) if state_path(n).exists()]
+    result["last_activity"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(times))) if times else None
     return result
