@@ -244,3 +244,20 @@ def test_unknown_switch_is_a_warning_and_other_categories_can_be_switched_off(gu
     found = check_draft(draft, guide, checks, CheckOptions(skip={"grammar", "spelling"}), [])
     assert [d.rule for d in found] == ["style.switch.unknown-rule"]
     assert found[0].severity is Severity.WARNING and "style.gibtsnicht" in found[0].message
+
+
+def test_fix_never_breaks_the_front_matter_and_stops_on_rules_undoing_each_other():
+    from edtool.fix import fix_bytes, make_runner
+
+    guide = guide_from(
+        'rules:\n  - id: style.a.colon\n    kind: substitution\n    message: x\n    regex: true\n'
+        '    scopes: [title]\n    swap: {" - ": ": "}\n'
+        '  - id: style.a.there\n    kind: substitution\n    message: x\n    swap: {Hin: Her}\n'
+        '  - id: style.a.back\n    kind: substitution\n    message: x\n    swap: {Her: Hin}\n')
+    data = "---\ntitle: Eins - zwei\n---\n\nHin und weg.\n".encode("utf-8")
+    result = fix_bytes(data, "a.md", make_runner(guide))
+    text = result.fixed.decode("utf-8")
+    assert text.startswith("---\ntitle: Eins - zwei\n")  # "Eins: zwei" would not be YAML any more
+    Draft.from_text(text)
+    again = fix_bytes(result.fixed, "a.md", make_runner(guide))
+    assert again.fixed in (result.fixed, data)  # a cycle stops; nothing is lost

@@ -85,19 +85,21 @@ def fix_bytes(data: bytes, path: str, run: CheckRunner) -> FixResult:
     except DraftError:
         return result  # reported by the normal check run
     text = data.decode("utf-8")
+    seen = {text}
     for _ in range(MAX_PASSES):
         chosen = select_fixes(run(draft))
         if not chosen:
             break
         new_text = apply_fixes(draft, chosen)
-        if new_text == text:
+        if new_text in seen:
+            break  # nothing new, or two rules undoing each other: stop at a fixed point
+        try:
+            draft = Draft.from_text(new_text, path)
+        except DraftError:  # a fix must never break a draft: keep the last good text
             break
+        seen.add(new_text)
         result.applied += len(chosen)
         text = new_text
-        try:
-            draft = Draft.from_text(text, path)
-        except DraftError:  # a fix must never break a draft; keep the last good text
-            break
     result.fixed = text.encode("utf-8")
     return result
 
