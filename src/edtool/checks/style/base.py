@@ -6,9 +6,9 @@ turning a match into a Diagnostic with an optional fix.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_left
 import re
 import string
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -37,7 +37,6 @@ class RuleSpec:
     def __init__(self, guide: StyleGuide, index: int, data: dict[str, Any], path: tuple | None = None):
         self.guide, self.index, self.data = guide, index, data
         self.path = ("rules", index) if path is None else path
-        self.used: set[str] = set()
 
     def error(self, problem: str, *keys: str | int) -> StyleGuideError:
         rule_id = self.data.get("id")
@@ -45,7 +44,6 @@ class RuleSpec:
         return self.guide.error(prefix + problem, *self.path, *keys)
 
     def get(self, key: str, kind: type | tuple, default: Any = None, required: bool = False) -> Any:
-        self.used.add(key)
         if key not in self.data:
             if required:
                 raise self.error(f"Schlüssel „{key}“ fehlt")
