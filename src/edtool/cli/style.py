@@ -33,7 +33,7 @@ def rules(
     if fmt not in ("text", "json"):
         fail(f"Unknown format '{fmt}'. Use one of: text, json.")
     style = _compiled(load_guide(styleguide))
-    rows = [{"id": r.id, "kind": r.KIND, "level": r.severity.value, "enabled": r.enabled,
+    rows = [{"id": r.id, "kind": r.KIND, "level": r.severity.value, "levels": r.levels(), "enabled": r.enabled,
              "fixable": r.fixable, "scopes": sorted(r.scopes), "message": r.message, "link": r.link}
             for r in style.rules]
     if fmt == "json":
@@ -42,8 +42,9 @@ def rules(
     width = max((len(r["id"]) for r in rows), default=10)
     for row in rows:
         state = "" if row["enabled"] else " (aus)"
-        fixable = " fix" if row["fixable"] else ""
-        typer.echo(f"{row['id']:<{width}}  {row['kind']:<12} {row['level']:<7}{fixable:<4} {row['message']}{state}")
+        fixable = ", fix" if row["fixable"] else ""
+        typer.echo(f"{row['id']:<{width}}  {row['kind']:<12} {row['levels'] + fixable}{state}\n"
+                   f"{'':<{width}}  {row['message']}")
 
 
 @styleguide_app.command("test")

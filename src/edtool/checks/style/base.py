@@ -215,6 +215,10 @@ class Rule:
     def configure(self, spec: RuleSpec) -> None:
         """Read the kind's own keys."""
 
+    def levels(self) -> str:
+        """The level(s) as `edtool rules` shows them."""
+        return self.severity.value
+
     def check(self, ctx: Context) -> None:
         raise NotImplementedError
 

@@ -41,6 +41,12 @@ class Occurrence(Rule):
         # most severe first, then the strictest
         self.limits.sort(key=lambda x: (-x[2].rank, -x[1] if x[0] == "max" else x[1]))
 
+    def levels(self) -> str:
+        if len(self.limits) == 1:
+            return self.limits[0][2].value
+        ordered = sorted(self.limits, key=lambda x: x[2].rank)
+        return ", ".join(f"{sev.value} {'>' if bound == 'max' else '<'} {value}" for bound, value, sev in ordered)
+
     def _broken(self, count: int) -> tuple[int, Severity] | None:
         for bound, value, severity in self.limits:
             if (bound == "max" and count > value) or (bound == "min" and count < value):
