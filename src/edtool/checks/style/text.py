@@ -120,8 +120,9 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
             break
         opener = match.group()
         begin = match.end()
-        if opener == "\"" and begin < len(text) and text[begin].isspace():
-            pos = begin  # a straight quote followed by a space closes nothing we opened
+        if opener == "\"" and ((begin < len(text) and text[begin].isspace())
+                               or (begin > 1 and text[begin - 2].isdigit())):
+            pos = begin  # followed by a space: closes nothing we opened; after a digit: inches
             continue
         close = text.find(_QUOTE_PAIRS[opener], begin)
         if close == -1:
