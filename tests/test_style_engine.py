@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -261,3 +262,26 @@ def test_fix_never_breaks_the_front_matter_and_stops_on_rules_undoing_each_other
     Draft.from_text(text)
     again = fix_bytes(result.fixed, "a.md", make_runner(guide))
     assert again.fixed in (result.fixed, data)  # a cycle stops; nothing is lost
+
+
+def test_fix_reports_a_draft_it_cannot_write_and_goes_on(tmp_path, monkeypatch):
+    import edtool.fsutil
+
+    shutil.copy(REPO / "styleguide.yaml", tmp_path / "styleguide.yaml")
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(make_draft(body=BAD), encoding="utf-8")
+    real = edtool.fsutil.atomic_write
+
+    def flaky(path, data, overwrite=True):
+        if Path(path).name == "a.md":
+            raise PermissionError(13, "Keine Berechtigung")
+        real(path, data, overwrite)
+
+    monkeypatch.setattr(edtool.fsutil, "atomic_write", flaky)
+    result = runner.invoke(app, ["check", "--fix", *NO_GRAMMAR, "--styleguide", str(tmp_path / "styleguide.yaml"),
+                                 str(tmp_path / "a.md"), str(tmp_path / "b.md")])
+    assert "a.md: Korrekturen nicht gespeichert: Keine Berechtigung" in result.output
+    assert "1 Datei(en) korrigiert" in result.output
+    assert "Roscosmos" in (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert "Roskosmos" in (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert result.exit_code == 1  # a.md still has its errors

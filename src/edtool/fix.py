@@ -29,6 +29,7 @@ class FixResult:
     original: bytes
     fixed: bytes
     applied: int = 0
+    error: str = ""  # why the fixed text could not be written
 
     @property
     def changed(self) -> bool:
@@ -133,6 +134,9 @@ def fix_paths(paths: Iterable[str | Path], guide: StyleGuide, options=None, writ
             continue
         result = fix_bytes(data, str(path), run)
         if write and result.changed:
-            atomic_write(path, result.fixed)
+            try:
+                atomic_write(path, result.fixed)
+            except OSError as exc:  # one unwritable draft does not stop the others
+                result.error = exc.strerror or str(exc)
         results.append(result)
     return results

@@ -61,6 +61,7 @@ DE: dict[str, str] = {
     "style.switch-unknown": "Schalter „{switch}“ nennt die unbekannte Regel „{rule}“; er wirkt nicht.",
     "style.fixed": "{count} Datei(en) korrigiert.",
     "style.fixed-none": "Nichts zu korrigieren.",
+    "style.fix-write-failed": "{path}: Korrekturen nicht gespeichert: {reason}",
     "style.examples-ok": "{rules} Regeln mit {examples} Beispielen geprüft: alle bestanden.",
     "style.examples-failed": "{failed} von {rules} Regeln bestehen ihre Beispiele nicht.",
     "style.example-missed": "{rule}: Beispiel wird nicht gemeldet, sollte aber: „{text}“",

@@ -76,7 +76,11 @@ def run_fix(targets: list[str], guide, options, write: bool) -> bool:
         for result in changed:
             typer.echo(result.diff(), nl=False)
         raise typer.Exit(1 if changed else 0)
-    typer.echo(msg("style.fixed", count=len(changed)) if changed else msg("style.fixed-none"), err=True)
+    for result in changed:
+        if result.error:
+            typer.echo(msg("style.fix-write-failed", path=result.path, reason=result.error), err=True)
+    written = [r for r in changed if not r.error]
+    typer.echo(msg("style.fixed", count=len(written)) if written else msg("style.fixed-none"), err=True)
     return False
 
 
