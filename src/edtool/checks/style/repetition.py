@@ -41,17 +41,5 @@ class Repetition(Rule):
                     continue  # part of a compound: "Ost-Ost Verbindung" is no repetition
                 if folded in self.after_comma and _COMMA_BEFORE.search(text, max(0, match.start() - 3), match.start()):
                     continue
-                # the finding covers both words; the fix removes the second one with its space
-                if ctx.report(self, seg, match.start(), match.end(), word=word) and self.fixable:
-                    self._attach_fix(ctx, seg, match)
-
-    def _attach_fix(self, ctx: Context, seg, match: re.Match) -> None:
-        from dataclasses import replace
-
-        from edtool.diagnostics import Fix
-
-        start, end = match.end(1), match.end()
-        if not seg.segment.is_verbatim(start, end):
-            return
-        src_start, src_end = seg.segment.source_span(start, end)
-        ctx.found[-1] = replace(ctx.found[-1], fix=Fix(src_start, src_end, ""), suggestions=(match.group(1),))
+                # the finding covers both words; the suggestion (and, with fix: true, the fix) is one
+                ctx.report(self, seg, match.start(), match.end(), word, word=word)
