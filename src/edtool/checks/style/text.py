@@ -14,18 +14,15 @@ ALNUM = r"[^\W_]"
 # Word boundaries: no letter/digit directly before or after.
 BEFORE = rf"(?<!{ALNUM})"
 AFTER = rf"(?!{ALNUM})"
-# Whole-compound boundaries: not glued to another word by a hyphen either.
-BEFORE_WHOLE = rf"(?<!{ALNUM})(?<!{ALNUM}-)"
-AFTER_WHOLE = rf"(?!{ALNUM})(?!-{ALNUM})"
+
 
 def LETTER_OR_DIGIT(char: str) -> bool:
     return char.isalnum()
 
 
+# A word: letters and digits, hyphen or apostrophe inside ("E-Mail", "geht's") - one word.
 WORD = re.compile(rf"{ALNUM}+(?:[-’']{ALNUM}+)*")
 LETTER = re.compile(r"[^\W\d_]")
-# A word with at least one letter (numbers are not words for readability formulas).
-LETTER_WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:[-’'][^\W_]+)*")
 
 # Abbreviations after which a period does not end a sentence (lower-cased, without the period).
 ABBREVIATIONS = frozenset("""
@@ -36,11 +33,11 @@ bzw evtl inc ltd corp dt frl hr ing mag mwst nchr nördl südl östl westl vorm 
 """.split())
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember", "Jänner")
-_TERMINAL = re.compile(r"(?:[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
-
-
-_NEXT_WORD = re.compile(r"\s*(\S+)")
+_MONTH_SET = frozenset(MONTHS)
+# Words after which "3." is an ordinal: "der 3. Platz", "am 3. Tag".
 ORDINAL_CUES = frozenset("der die das den dem des am im zum zur vom beim bis ab seit ihr ihre sein seine".split())
+_TERMINAL = re.compile(r"(?:[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
+_NEXT_WORD = re.compile(r"\s*(\S+)")
 
 
 def _word_before(text: str, pos: int) -> str:
@@ -51,7 +48,6 @@ def _word_before(text: str, pos: int) -> str:
     while begin > 0 and text[begin - 1].isalpha():
         begin -= 1
     return text[begin:end]
-_MONTH_SET = frozenset(MONTHS)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
