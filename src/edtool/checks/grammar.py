@@ -76,6 +76,16 @@ def _names(guide: StyleGuide, section: dict, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def warmup_params(settings: GrammarSettings) -> dict:
+    """The /v2/check parameters our requests carry, as the client sends them (sorted lists)."""
+    params = {"language": settings.language}
+    if settings.disabled_rules:
+        params["disabledRules"] = ",".join(sorted(set(settings.disabled_rules)))
+    if settings.disabled_categories:
+        params["disabledCategories"] = ",".join(sorted(set(settings.disabled_categories)))
+    return params
+
+
 def load_settings(guide: StyleGuide) -> GrammarSettings:
     def build() -> GrammarSettings:
         section = guide.section("grammar")
@@ -141,7 +151,7 @@ class GrammarSession:
                 else:
                     from edtool.languagetool.server import ensure_running
 
-                    url, local = ensure_running(self.settings.idle_minutes).url, True
+                    url, local = ensure_running(self.settings.idle_minutes, warmup=warmup_params(self.settings)).url, True
             except LanguageToolError as exc:
                 self.failure = exc
                 raise

@@ -82,7 +82,10 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
         _echo({"url": remote, "remote": True}, fmt, msg("server.remote", url=remote))
         return
     try:
-        record, started = start(settings.idle_minutes if idle_minutes is None else idle_minutes)
+        from edtool.checks.grammar import warmup_params
+
+        record, started = start(settings.idle_minutes if idle_minutes is None else idle_minutes,
+                                warmup=warmup_params(settings))
     except LanguageToolError as exc:
         fail(exc.message)
         return

@@ -71,6 +71,16 @@ def _tool_class():
             def _query_server(self, url, params=None, num_tries=2, method="get"):
                 return super()._query_server(url, params, num_tries=1, method=method)
 
+            def _create_params(self, text):
+                # sorted, not in set order: LanguageTool caches a rule pipeline per parameter string,
+                # and a set's order changes from process to process (a new pipeline costs seconds)
+                params = super()._create_params(text)
+                for key, values in (("disabledRules", self.disabled_rules),
+                                    ("disabledCategories", self.disabled_categories)):
+                    if values:
+                        params[key] = ",".join(sorted(values))
+                return params
+
             def check(self, text):
                 # as LanguageTool.check, but Match objects are built under a lock: Match keeps
                 # per-text state on the class, and edtool sends requests from several threads
