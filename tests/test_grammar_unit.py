@@ -280,7 +280,8 @@ class _SlowLanguageTool(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        self._reply([{"name": "German (Germany)", "code": "de", "longCode": "de-DE"}])
+        self._reply([{"name": "German (Germany)", "code": "de", "longCode": "de-DE"},
+                     {"name": "German (Austria)", "code": "de", "longCode": "de-AT"}])
 
     def do_POST(self):
         time.sleep(3)
@@ -417,3 +418,41 @@ assert check_grammar(draft, guide, session) == []
 assert 'language_tool_python' not in sys.modules and 'requests' not in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60, env=dict(os.environ))
+
+
+class _RecordingLanguageTool(_SlowLanguageTool):
+    bodies: list[str] = []
+
+    def do_POST(self):
+        import urllib.parse
+
+        length = int(self.headers["Content-Length"])
+        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        _RecordingLanguageTool.bodies.append(form)
+        text = form["text"][0]
+        # LanguageTool counts UTF-16 units: the emoji before "Fehlr" counts two
+        offset = len(text[: text.index("Fehlr")].encode("utf-16-le")) // 2
+        self._reply({"matches": [{
+            "message": "Möglicher Tippfehler gefunden.", "replacements": [{"value": "Fehler"}],
+            "offset": offset, "length": 5, "context": {"text": text, "offset": offset, "length": 5},
+            "sentence": text, "rule": {"id": "GERMAN_SPELLER_RULE", "issueType": "misspelling",
+                                       "category": {"id": "TYPOS", "name": "Tippfehler"}}}]})
+
+
+def test_client_sends_sorted_settings_and_maps_utf16_offsets():
+    """Sorted rule lists: LanguageTool caches a rule pipeline per parameter string."""
+    from edtool.languagetool.client import Client
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RecordingLanguageTool)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = Client(f"http://127.0.0.1:{server.server_address[1]}", 5, ["ZETA", "ALPHA", "MID"], ["TYPOGRAPHY", "CASING"])
+        text = "Start 🚀 und ein Fehlr."
+        (match,) = client.check(text, "de-AT")
+        assert text[match.offset : match.offset + match.length] == "Fehlr"
+        assert match.replacements == ("Fehler",) and match.issue_type == "misspelling"
+        form = _RecordingLanguageTool.bodies[-1]
+        assert form["disabledRules"] == ["ALPHA,MID,ZETA"] and form["disabledCategories"] == ["CASING,TYPOGRAPHY"]
+        assert form["language"] == ["de-AT"] and client.requests == 1
+    finally:
+        server.shutdown()
