@@ -9,7 +9,8 @@ For one ~500-word draft (a corpus article of about 500 words, de-DE) and the shi
       starts its own server from our install, via LTP_JAR_DIR_PATH) and checks the same text;
   (c) one raw HTTP /v2/check of the same plain text (same disabled rules) against the same server;
   (d) edtool's grammar step in-process (prose extraction, requests, mapping back; cache empty),
-      and its ratio to (c).
+      and its ratio to (c); once as edtool runs it (up to one request per core at a time) and once
+      forced to a single request, which isolates edtool's own overhead.
 For the larger set (N corpus articles as drafts, de-AT): `edtool check` over the folder with a warm
 server and an empty cache, then again with a warm cache; and the sum of raw requests.
 
@@ -130,6 +131,7 @@ def main() -> int:
     drafts = [("corpus article, ~500 words", main_draft)] + [
         (f"shipped: {p.name[:40]}", p) for p in sorted((REPO / "drafts").glob("*.md"))]
 
+    import edtool.checks.grammar as grammar_module
     from edtool.checks.grammar import GrammarSession, check_grammar, load_settings, pieces_of
     from edtool.draft import Draft
     from edtool.languagetool.server import read_record, stop
@@ -157,18 +159,22 @@ def main() -> int:
         words = len(draft.body.split())
         language = draft.front_matter.get("language", "de-DE")
         plain = "\n\n".join(p.text for p in pieces_of(draft))
-        warm_server, warm_cache, raw, step = [], [], [], []
+        warm_server, warm_cache, raw, step, single = [], [], [], [], []
         for _ in range(args.reps):
             shutil.rmtree(results_dir, ignore_errors=True)
             warm_server.append(wall([*check, str(path)], env))
             warm_cache.append(wall([*check, str(path)], env))
             raw.append(raw_check(url, plain, language, list(settings.disabled_rules)))
             shutil.rmtree(results_dir, ignore_errors=True)
-            fresh = StyleGuide.load(guide_path)
-            started = time.perf_counter()
-            check_grammar(Draft.load(path), fresh, GrammarSession(load_settings(fresh)))
-            step.append(time.perf_counter() - started)
-        rows.append((label, words, median(warm_server), median(warm_cache), median(raw), median(step)))
+            for workers, into in ((grammar_module.WORKERS, step), (1, single)):
+                shutil.rmtree(results_dir, ignore_errors=True)
+                fresh = StyleGuide.load(guide_path)
+                saved, grammar_module.WORKERS = grammar_module.WORKERS, workers
+                started = time.perf_counter()
+                check_grammar(Draft.load(path), fresh, GrammarSession(load_settings(fresh)))
+                into.append(time.perf_counter() - started)
+                grammar_module.WORKERS = saved
+        rows.append((label, words, median(warm_server), median(warm_cache), median(raw), median(step), median(single)))
 
     plain_times = []
     if not args.skip_plain:
@@ -189,10 +195,12 @@ def main() -> int:
             plain_times.append(wall([sys.executable, "-c", code, str(text_file)], plain_env, ok=(0,)))
 
     print("\n## One draft (medians of", args.reps, "runs; seconds, wall)")
-    print("| draft | words | (a) warm server | (a) warm cache | (c) raw /v2/check | (d) grammar step in-process | (d)/(c) |")
-    print("|---|---|---|---|---|---|---|")
-    for label, words, server, cached, raw, step in rows:
-        print(f"| {label} | {words} | {server:.2f} | {cached:.2f} | {raw:.2f} | {step:.2f} | {step / raw:.2f} |")
+    print(f"| draft | words | (a) warm server | (a) warm cache | (c) raw /v2/check | (d) grammar step in-process,"
+          f" {grammar_module.WORKERS} parallel requests | (d)/(c) | (d) as one request | /(c) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, words, server, cached, raw, step, single in rows:
+        print(f"| {label} | {words} | {server:.2f} | {cached:.2f} | {raw:.2f} | {step:.2f} | {step / raw:.2f} |"
+              f" {single:.2f} | {single / raw:.2f} |")
     print(f"\n(a) cold server (start, warm-up and check of the ~500-word draft): {cold:.1f} s")
     if plain_times:
         print(f"(b) language-tool-python, LanguageTool('de-DE') per process, same text: "
