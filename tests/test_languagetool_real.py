@@ -167,6 +167,15 @@ def test_status_json(lt):
     assert data["url"].startswith("http://127.0.0.1:") and isinstance(data["pid"], int)
 
 
+def test_watchdog_watches_the_server(lt):
+    from edtool.languagetool.server import read_record
+
+    record = read_record()
+    line = Path(f"/proc/{record.watchdog_pid}/cmdline").read_bytes().decode().split("\0")
+    assert "edtool.languagetool.watchdog" in line and str(record.pid) in line
+    assert float(line[line.index(str(record.pid)) + 1]) == 30 * 60  # idle seconds
+
+
 def _server_pids(cache: Path) -> list[int]:
     pids = []
     for proc in Path("/proc").iterdir():
@@ -237,3 +246,17 @@ def test_two_concurrent_runs_share_one_new_server(lt, tmp_path):
         other.shutdown()
         foreign.kill()
         foreign.wait()
+
+
+def test_server_stop_by_hand(lt):
+    from edtool.languagetool.server import read_record
+
+    record = read_record()
+    result = run_cli("server", "stop")
+    assert result.returncode == 0 and str(record.pid) in result.stdout
+    assert _server_pids(lt) == [] and read_record() is None
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{record.watchdog_pid}") and time.monotonic() < deadline:
+        time.sleep(0.2)  # the watchdog leaves with its server
+    status = json.loads(run_cli("server", "status", "--format", "json").stdout)
+    assert status["running"] is False
