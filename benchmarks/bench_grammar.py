@@ -98,6 +98,16 @@ def median(values: list[float]) -> float:
 
 
 def main() -> int:
+    from edtool.languagetool.server import stop
+
+    try:
+        return _main()
+    finally:
+        if os.environ.get("EDTOOL_CACHE_DIR", "").startswith(tempfile.gettempdir()):
+            stop()  # the benchmark's own server, also when interrupted
+
+
+def _main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--articles", type=int, default=40, help="articles in the larger set")
