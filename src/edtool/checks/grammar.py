@@ -155,6 +155,12 @@ class GrammarSession:
             except LanguageToolError as exc:
                 self.failure = exc
                 raise
+            except OSError as exc:  # e.g. a cache folder that cannot be written
+                from edtool.languagetool import cache_dir
+
+                self.failure = LanguageToolError(msg("grammar.start-failed", detail=str(exc), log=cache_dir()),
+                                                 "start-failed")
+                raise self.failure from None
             sent = self._client.requests if self._client else 0
             self._client = Client(url, self.settings.timeout, self.settings.disabled_rules,
                                   self.settings.disabled_categories, local=local)

@@ -259,10 +259,14 @@ def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = No
     for attempt in range(3):  # a port taken between choosing and binding: try another
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        with open(state_path(LOG), "wb") as log:
-            process = subprocess.Popen(_server_command(java.path, port), stdin=subprocess.DEVNULL, stdout=log,
-                                       stderr=subprocess.STDOUT, cwd=str(install_dir(version)),
-                                       start_new_session=True)
+        try:
+            with open(state_path(LOG), "wb") as log:
+                process = subprocess.Popen(_server_command(java.path, port), stdin=subprocess.DEVNULL, stdout=log,
+                                           stderr=subprocess.STDOUT, cwd=str(install_dir(version)),
+                                           start_new_session=True)
+        except OSError as exc:
+            raise LanguageToolError(msg("grammar.start-failed", detail=str(exc), log=state_path(LOG)),
+                                    "start-failed") from None
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 break
