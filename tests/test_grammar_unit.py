@@ -66,7 +66,7 @@ def fake_session(guide, words, tmp_path):
     session = GrammarSession(load_settings(guide))
     session.cache = ResultCache("test", {}, tmp_path / "results")
     fake = FakeClient(words)
-    session.client = lambda restart=False: fake
+    session.client = lambda restart=False, language=None: fake
     return session, fake
 
 
@@ -411,7 +411,7 @@ session.cache = ResultCache('test', {{}}, __import__('pathlib').Path({str(tmp_pa
 from edtool.checks.grammar import pieces_of
 for piece in pieces_of(draft):
     session.cache.put(piece.text, 'de-DE', [])
-def no_client(restart=False):
+def no_client(restart=False, language=None):
     raise AssertionError('server contacted')
 session.client = no_client
 assert check_grammar(draft, guide, session) == []

@@ -76,9 +76,9 @@ def _names(guide: StyleGuide, section: dict, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def warmup_params(settings: GrammarSettings) -> dict:
+def warmup_params(settings: GrammarSettings, language: str | None = None) -> dict:
     """The /v2/check parameters our requests carry, as the client sends them (sorted lists)."""
-    params = {"language": settings.language}
+    params = {"language": language or settings.language}
     if settings.disabled_rules:
         params["disabledRules"] = ",".join(sorted(set(settings.disabled_rules)))
     if settings.disabled_categories:
@@ -139,7 +139,7 @@ class GrammarSession:
     def requests(self) -> int:
         return self._client.requests if self._client else 0
 
-    def client(self, restart: bool = False):
+    def client(self, restart: bool = False, language: str | None = None):
         if self.failure is not None:
             raise self.failure
         if self._client is None or restart:
@@ -151,7 +151,8 @@ class GrammarSession:
                 else:
                     from edtool.languagetool.server import ensure_running
 
-                    url, local = ensure_running(self.settings.idle_minutes, warmup=warmup_params(self.settings)).url, True
+                    url, local = ensure_running(self.settings.idle_minutes,
+                                              warmup=warmup_params(self.settings, language)).url, True
             except LanguageToolError as exc:
                 self.failure = exc
                 raise
@@ -181,12 +182,12 @@ class GrammarSession:
     def _request(self, groups: list[list[str]], language: str) -> dict[str, list]:
         joined = [SEPARATOR.join(group) for group in groups]
         try:
-            answers = self.client().check_many(joined, language, WORKERS)
+            answers = self.client(language=language).check_many(joined, language, WORKERS)
         except LanguageToolError as exc:
             if exc.kind != "crashed":
                 self.failure = exc
                 raise
-            answers = self.client(restart=True).check_many(joined, language, WORKERS)  # killed: start anew once
+            answers = self.client(restart=True, language=language).check_many(joined, language, WORKERS)  # killed: start anew once
         out: dict[str, list] = {}
         for group, matches in zip(groups, answers):
             out.update(_split(group, matches))
