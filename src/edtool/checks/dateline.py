@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from edtool.diagnostics import Category, Diagnostic, Fix, Severity
 from edtool.draft import Draft
 from edtool.messages import msg
-from edtool.prose import Segment, prose_of
+from edtool.prose import ProseView, Segment, prose_of
 from edtool.styleguide import StyleGuide
 
 DEFAULT_AGENCIES = ("IT BOLTWISE", "dpa", "Reuters", "AFP", "AP")
@@ -84,6 +84,15 @@ def parse_dateline(text: str) -> Dateline | None:
             start = part.start() + part.group().index(stripped)
             places.append((stripped, start, start + len(stripped)))
     return Dateline(places, (0, len(places_text)), agency, agency_span, dash_match.group(), dash_match.span())
+
+
+def text_starts(view: ProseView) -> dict[int, int]:
+    """Where the reader's text begins in each segment: after the dateline in the first paragraph.
+
+    Style rules and LanguageTool read from there, so the dateline's capitals are never prose."""
+    first = view.first_paragraph
+    parsed = parse_dateline(first.text) if first is not None else None
+    return {id(first): parsed.end} if parsed is not None else {}
 
 
 def _upper(place: str) -> str:

@@ -241,17 +241,13 @@ class Piece:
 
 
 def pieces_of(draft: Draft) -> list[Piece]:
-    from edtool.checks.dateline import parse_dateline
+    from edtool.checks.dateline import text_starts
 
     view = prose_of(draft)
-    first = view.first_paragraph
+    starts = text_starts(view)
     pieces = []
     for segment in view.segments:
-        start = 0
-        if segment is first:
-            parsed = parse_dateline(segment.text)
-            if parsed is not None:
-                start = parsed.end
+        start = starts.get(id(segment), 0)
         text = segment.text[start:]
         if _LETTER.search(text):
             pieces.append(Piece(segment, start, text))

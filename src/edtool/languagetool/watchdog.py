@@ -4,7 +4,7 @@
 
 Activity is the newest modification time of server.activity (touched by every edtool run that
 uses the server) and server.log (LanguageTool logs each request). Exits when the server is gone.
-Standard library only: it sleeps next to the server for as long as that runs.
+Light on imports (standard library and the server module): it sleeps next to the server as long as that runs.
 """
 
 from __future__ import annotations
@@ -16,18 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+from edtool.languagetool.server import pid_alive
 
 
 def _last_activity(folder: Path) -> float:
@@ -44,7 +33,7 @@ def _stop(folder: Path, pid: int) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
         for _ in range(100):
-            if not _alive(pid):
+            if not pid_alive(pid):
                 break
             time.sleep(0.1)
         else:
@@ -62,7 +51,7 @@ def _stop(folder: Path, pid: int) -> None:
 def main(argv: list[str]) -> int:
     folder, pid, idle = Path(argv[0]), int(argv[1]), float(argv[2])
     poll = max(0.5, min(30.0, idle / 4))
-    while _alive(pid):
+    while pid_alive(pid):
         if time.time() - _last_activity(folder) >= idle:
             _stop(folder, pid)
             return 0

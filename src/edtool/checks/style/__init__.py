@@ -86,16 +86,12 @@ def compiled(guide: StyleGuide) -> CompiledStyle:
 
 
 def prepare(draft: Draft, view: ProseView, accept: re.Pattern | None) -> list[Seg]:
-    from edtool.checks.dateline import parse_dateline
+    from edtool.checks.dateline import text_starts
 
-    first = view.first_paragraph
+    starts = text_starts(view)
     segs = []
     for segment in view.segments:
-        start = 0
-        if segment is first:
-            parsed = parse_dateline(segment.text)
-            if parsed is not None:
-                start = parsed.end
+        start = starts.get(id(segment), 0)
         quotes = T.quotation_spans(segment.text)
         accepted = [m.span() for m in accept.finditer(segment.text)] if accept else []
         segs.append(Seg(segment, start, T.SpanIndex(quotes) if quotes else _EMPTY,
