@@ -64,32 +64,26 @@ _register()
 
 def run(argv: list[str] | None = None) -> None:
     """Console script: run the app and map every outcome to an exit status."""
-    import click
-
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         code = app(args=args, prog_name="edtool", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
-        from edtool.messages import msg
-
-        typer.echo(msg("cli.interrupted"), err=True)
-        code = 130
-    except click.ClickException as exc:
-        exc.show()
-        code = 2
-    except KeyboardInterrupt:
+    except (typer.Abort, KeyboardInterrupt):
         from edtool.messages import msg
 
         typer.echo(msg("cli.interrupted"), err=True)
         code = 130
     except Exception as exc:  # the one place a crash becomes a message
-        if debug:
+        if callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):  # usage error from the parser
+            exc.show()
+            code = 2
+        elif debug:
             raise
-        from edtool.messages import msg
+        else:
+            from edtool.messages import msg
 
-        typer.echo(msg("cli.internal", error=f"{type(exc).__name__}: {exc}"), err=True)
-        code = 2
+            typer.echo(msg("cli.internal", error=f"{type(exc).__name__}: {exc}"), err=True)
+            code = 2
     sys.exit(code if isinstance(code, int) else 0)
