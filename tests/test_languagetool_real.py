@@ -239,6 +239,8 @@ def test_two_concurrent_runs_share_one_new_server(lt, tmp_path):
             assert run.returncode == 0, err
             rules = [d["rule"] for d in json.loads(out)["files"][0]["diagnostics"]]
             assert rules == ["grammar.RELATIVPRONOMEN_STATT_DASS"]
+        # the run that started the server told the writer why it takes a while (on stderr, JSON stays clean)
+        assert sum("Starte den LanguageTool-Server" in err for _, err in outputs) == 1
         record = read_record()
         assert _server_pids(lt) == [record.pid] and record.port != port
         assert foreign.poll() is None  # the foreign process was left alone

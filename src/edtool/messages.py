@@ -80,6 +80,7 @@ DE: dict[str, str] = {
     "severity.warning": "Warnung",
     "severity.info": "Hinweis",
     # grammar / LanguageTool (each failure says what to do; grammar then stays unchecked)
+    "grammar.starting": "Starte den LanguageTool-Server (einmalig, dauert etwa eine halbe Minute; danach bleibt er {idle} Minuten ohne Nutzung bereit) …",
     "grammar.unchecked": "Grammatik und Rechtschreibung wurden nicht geprüft: {reason}",
     "grammar.no-java": "LanguageTool braucht Java {minimum} oder neuer (gefunden: {found}). Bitte Java {minimum}+ installieren oder EDTOOL_JAVA auf dessen „java“ setzen.",
     "grammar.no-maven": "Maven („mvn“) fehlt; es wird nur für „edtool server install“ gebraucht. Bitte Maven installieren und den Befehl wiederholen.",

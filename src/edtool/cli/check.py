@@ -22,12 +22,14 @@ def check(
 ) -> None:
     """Check drafts: metadata, dateline, house style and grammar."""
     from edtool.engine import CheckOptions, RunError, parse_categories, run_checks, worst_exit_code
+    from edtool.notices import listen
     from edtool.report import REPORTERS, report
     from edtool.styleguide import StyleGuideError
 
     if fmt not in REPORTERS:
         fail(f"Unknown format '{fmt}'. Use one of: {', '.join(REPORTERS)}.")
     guide = load_guide(styleguide)
+    listen(lambda text: typer.echo(text, err=True))
     try:
         options = CheckOptions(parse_categories(only), parse_categories(skip) or set(), require_grammar)
         targets = [str(p) for p in paths] if paths else ["drafts"]

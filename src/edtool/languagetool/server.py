@@ -25,6 +25,7 @@ from pathlib import Path
 
 from edtool.languagetool import LanguageToolError, cache_dir, install_dir, lib_dir, pinned_version
 from edtool.messages import msg
+from edtool.notices import notify
 
 STATE = "server.json"
 LOCK = "server.lock"
@@ -253,6 +254,7 @@ def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = No
     if marker is None:
         raise LanguageToolError(msg("grammar.not-installed", version=version), "not-installed")
     java = find_java()
+    notify(msg("grammar.starting", idle=f"{idle_minutes:g}"))
     cache_dir().mkdir(parents=True, exist_ok=True)
     state_path(PROPERTIES).write_text("".join(f"{k}={v}\n" for k, v in SERVER_PROPERTIES.items()), encoding="utf-8")
     deadline = time.monotonic() + startup_timeout
