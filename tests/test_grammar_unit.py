@@ -101,6 +101,7 @@ def test_positions_map_back_through_markup(guide, tmp_path, isolated_cache):
         ("spelling.GERMAN_SPELLER_RULE", typo[0], typo[1], typo[0], typo[1] + 11, Category.SPELLING),
     }  # not: Bakanov (vocabulary), the dateline's HOUSTON, the code block, URLs and link targets
     assert all(d.severity == Severity.WARNING and d.suggestions for d in found)
+    assert {d.message for d in found if d.category == Category.SPELLING} == {"„Überaschung“: Fehler bei Überaschung"}
     assert not any("Fehlr" in t or "example" in t or "HOUSTON" in t for t in fake.sent)
 
 

@@ -290,6 +290,13 @@ def _is_spelling(match) -> bool:
     return match.issue_type == "misspelling" or "SPELLER" in match.rule_id
 
 
+def _message(match, text: str) -> str:
+    """LanguageTool's message; a spelling one names the word, since the speller's own text does not."""
+    if _is_spelling(match):
+        return f"„{text[match.offset : match.offset + match.length]}“: {match.message}"
+    return match.message
+
+
 def _severity(settings: GrammarSettings, rule: str, match, category: Category) -> Severity:
     for key in (rule, match.rule_id, match.category, category.value, "default"):
         if key in settings.severity:
@@ -331,7 +338,7 @@ def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | Non
             end_line, end_column = draft.position(source_end)
             found.append(Diagnostic(
                 draft.path, line, column, end_line, end_column, rule, category,
-                _severity(settings, rule, match, category), match.message,
+                _severity(settings, rule, match, category), _message(match, piece.text),
                 tuple(match.replacements[: settings.max_suggestions]),
                 source=piece.text[match.offset : match.offset + match.length],
             ))
