@@ -110,3 +110,32 @@ def test_generated_front_matter_is_plain_yaml(desk, guide):
     text = path.read_text(encoding="utf-8")
     fm = yaml.safe_load(text.split("---\n")[1])
     assert fm["title"] == "Titel: mit Doppelpunkt und „Zitat“"
+
+
+def test_asks_for_missing_values_only_on_a_terminal(desk):
+    """On a terminal (a pty here) `edtool new` asks; with a pipe it never waits for input."""
+    import os
+    import pty
+
+    from conftest import edtool_executable
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([*edtool_executable(), "new", "--author", "Lena Hoffmann"], cwd=desk,
+                               stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    os.write(leader, "Neue Pläne für die ISS\nhouston / london\nRaumfahrt\n".encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=60) == 0, output.decode(errors="replace")
+    os.close(leader)
+    text = output.decode("utf-8", errors="replace")
+    assert "Titel" in text and "Ortsmarke" in text and "Kategorie" in text
+    fm = Draft.load(desk / "drafts" / "neue-plaene-fuer-die-iss.md").front_matter
+    assert (fm["title"], fm["dateline"], fm["category"]) == ("Neue Pläne für die ISS", "HOUSTON / LONDON", "Raumfahrt")
