@@ -106,7 +106,7 @@ DE: dict[str, str] = {
     "workflow.four-eyes": "{path}: Vier-Augen-Prinzip: {editor} ist Autor(in) dieses Artikels und darf ihn nicht selbst freigeben.",
     "workflow.has-errors": "{path}: Freigabe verweigert: Die Prüfung findet {count} Fehler. Bitte zuerst beheben (edtool check {path}).",
     "workflow.no-editor": "Bitte --editor NAME angeben.",
-    "workflow.no-reason": "Bitte die Zurückweisung mit --reason TEXT begründen.",
+    "workflow.no-reason": "Bitte eine Begründung mit --reason TEXT angeben.",
     "workflow.changed-on-disk": "{path}: Die Datei wurde während der Bearbeitung geändert; nichts geschrieben. Bitte erneut ausführen.",
     "workflow.unsafe-edit": "{path}: Das Front Matter lässt sich nicht sicher ändern ({reason}); nichts geschrieben.",
     "workflow.submitted": "{path}: zur Prüfung eingereicht ({old} → review).",

@@ -24,7 +24,7 @@ from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
 from edtool.workflow import (WorkflowError, authors_of, count_findings, digest, edit_front_matter, load_draft,
-                             now_iso, parse_datetime, same_person, status_of, write_if_unchanged)
+                             now_iso, parse_datetime, same_person, signed, status_of, write_if_unchanged)
 
 DEFAULT_PATTERN = "articles/{year}/{month}/{slug}.md"
 CONTENT_ENV = "EDTOOL_CONTENT_REPO"
@@ -550,11 +550,7 @@ class Publisher:
         return self._locked(lambda: self._unpublish(path, editor, reason, push))
 
     def _unpublish(self, path: Path, editor: str, reason: str, push: bool) -> int:
-        reason = " ".join((reason or "").split())
-        if not editor:
-            raise PublishError(msg("workflow.no-editor"))
-        if not reason:
-            raise PublishError(msg("workflow.no-reason"))
+        editor, reason = signed(editor, reason, need_reason=True)
         draft, before = load_draft(path)
         status = status_of(draft)
         if status != "published":

@@ -223,11 +223,20 @@ def submit(path: str | Path, guide: StyleGuide) -> Outcome:
     return outcome
 
 
-def approve(path: str | Path, editor: str, guide: StyleGuide) -> Outcome:
-    """review -> approved, by an editor who is not an author, only when the checks find no error."""
+def signed(editor: str | None, reason: str | None = None, *, need_reason: bool = False) -> tuple[str, str]:
+    """Editor and reason with their whitespace collapsed; an empty one is refused."""
     editor = " ".join((editor or "").split())
+    reason = " ".join((reason or "").split())
     if not editor:
         raise WorkflowError(msg("workflow.no-editor"))
+    if need_reason and not reason:
+        raise WorkflowError(msg("workflow.no-reason"))
+    return editor, reason
+
+
+def approve(path: str | Path, editor: str, guide: StyleGuide) -> Outcome:
+    """review -> approved, by an editor who is not an author, only when the checks find no error."""
+    editor, _ = signed(editor)
     draft, before = load_draft(path)
     old = _require(draft, "approve", ("review",))
     if any(same_person(editor, author) for author in authors_of(draft.front_matter)):
@@ -245,12 +254,7 @@ def approve(path: str | Path, editor: str, guide: StyleGuide) -> Outcome:
 
 def reject(path: str | Path, editor: str, reason: str, guide: StyleGuide | None = None) -> Outcome:
     """review or approved -> draft, with who and why."""
-    editor = " ".join((editor or "").split())
-    reason = " ".join((reason or "").split())
-    if not editor:
-        raise WorkflowError(msg("workflow.no-editor"))
-    if not reason:
-        raise WorkflowError(msg("workflow.no-reason"))
+    editor, reason = signed(editor, reason, need_reason=True)
     draft, before = load_draft(path)
     old = _require(draft, "reject", ("review", "approved"))
     after = edit_front_matter(

@@ -10,13 +10,11 @@ Light on imports (standard library and the server module): it sleeps next to the
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sys
 import time
 from pathlib import Path
 
-from edtool.languagetool.server import pid_alive
+from edtool.languagetool.server import pid_alive, terminate
 
 
 def _last_activity(folder: Path) -> float:
@@ -30,16 +28,7 @@ def _last_activity(folder: Path) -> float:
 
 
 def _stop(folder: Path, pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-        for _ in range(100):
-            if not pid_alive(pid):
-                break
-            time.sleep(0.1)
-        else:
-            os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    terminate(pid)
     state = folder / "server.json"
     try:
         if json.loads(state.read_text(encoding="utf-8")).get("pid") == pid:
