@@ -167,3 +167,20 @@ def test_same_positions_for_lf_and_crlf_files(desk, run_edtool, ending):
     data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
     d = data["files"][0]["diagnostics"][0]
     assert (d["rule"], d["line"], d["column"]) == ("dateline.dash", 14, 31)
+
+
+def test_missing_styleguide_says_so_plainly(desk, tmp_path_factory, run_edtool):
+    result = run_edtool("check", "--styleguide", "fehlt.yaml", cwd=desk)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "styleguide.yaml nicht gefunden: fehlt.yaml"
+    elsewhere = tmp_path_factory.mktemp("ohne-styleguide")
+    result = run_edtool("check", cwd=elsewhere)
+    assert result.returncode == 2 and result.stderr.startswith("Keine styleguide.yaml gefunden")
+
+
+def test_a_folder_without_drafts_is_noted_on_stderr(desk, run_edtool):
+    (desk / "leer").mkdir()
+    result = run_edtool("check", "leer", cwd=desk)
+    assert result.returncode == 0
+    assert "Keine Markdown-Dateien (*.md) gefunden in: leer" in result.stderr
+    assert "0 Datei(en) geprüft" in result.stdout

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from edtool.diagnostics import CATEGORY_NAMES, Category, Diagnostic, Severity
 from edtool.draft import Draft, DraftError
 from edtool.messages import msg
+from edtool.notices import notify
 from edtool.styleguide import StyleGuide
 
 # check name -> (module, function, categories it reports)
@@ -78,6 +79,8 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileRes
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*.md") if p.is_file())
+            if not found:
+                notify(msg("file.no-drafts", path=path))
             files.extend(found)
         elif path.is_file():
             files.append(path)

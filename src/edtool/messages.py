@@ -68,6 +68,7 @@ DE: dict[str, str] = {
     "style.example-flagged": "{rule}: Beispiel wird gemeldet, sollte aber nicht: „{text}“ ({message})",
     # styleguide / run
     "styleguide.not-found": "Keine styleguide.yaml gefunden (gesucht ab {start} aufwärts). Mit --styleguide PFAD oder EDTOOL_STYLEGUIDE angeben.",
+    "styleguide.missing": "styleguide.yaml nicht gefunden: {path}",
     "styleguide.invalid": "{path}:{line}:{column}: styleguide.yaml ist fehlerhaft: {problem}",
     "cli.bad-category": "Unbekannte Kategorie „{name}“. Erlaubt: {allowed}.",
     "cli.interrupted": "Abgebrochen.",

@@ -31,6 +31,8 @@ class StyleGuideError(Exception):
         self.path, self.line, self.column, self.problem = path, line, column, problem
 
     def __str__(self) -> str:
+        if self.line == 0:  # no file to point into: it is missing
+            return self.problem
         return msg("styleguide.invalid", path=self.path, line=self.line, column=self.column, problem=self.problem)
 
 
@@ -40,14 +42,14 @@ def find_styleguide(explicit: str | None = None, start: Path | None = None) -> P
     if chosen:
         path = Path(chosen)
         if not path.is_file():
-            raise StyleGuideError(str(path), 1, 1, msg("file.not-found", path=path))
+            raise StyleGuideError(str(path), 0, 0, msg("styleguide.missing", path=path))
         return path
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / FILE_NAME
         if candidate.is_file():
             return candidate
-    raise StyleGuideError(FILE_NAME, 1, 1, msg("styleguide.not-found", start=here))
+    raise StyleGuideError(FILE_NAME, 0, 0, msg("styleguide.not-found", start=here))
 
 
 @dataclass

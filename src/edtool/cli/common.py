@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from edtool.styleguide import StyleGuide, StyleGuideError, find_styleguide
+from edtool.styleguide import ENV_VAR, StyleGuide, StyleGuideError, find_styleguide
 
 STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Path to styleguide.yaml (default: search upwards; or EDTOOL_STYLEGUIDE).")
 
@@ -21,7 +22,8 @@ def load_guide(explicit: Optional[Path], required: bool = True) -> StyleGuide:
     try:
         return StyleGuide.load(find_styleguide(str(explicit) if explicit else None))
     except StyleGuideError as exc:
-        if not required and explicit is None and not Path(exc.path).exists():
+        searched = explicit is None and not os.environ.get(ENV_VAR)
+        if not required and searched and exc.line == 0:  # none found: `edtool new` works with defaults
             return StyleGuide.from_text("{}")
         fail(str(exc))
         raise  # unreachable
