@@ -184,3 +184,33 @@ def test_a_folder_without_drafts_is_noted_on_stderr(desk, run_edtool):
     assert result.returncode == 0
     assert "Keine Markdown-Dateien (*.md) gefunden in: leer" in result.stderr
     assert "0 Datei(en) geprüft" in result.stdout
+
+
+@pytest.mark.parametrize("raised, code, words", [
+    (KeyboardInterrupt(), 130, "Abgebrochen."),
+    (RuntimeError("kaputt"), 2, "Interner Fehler: RuntimeError: kaputt"),
+])
+def test_error_boundary_maps_exceptions_to_exit_codes(desk, monkeypatch, capsys, raised, code, words):
+    import edtool.engine
+    from edtool.cli.main import run
+
+    def boom(*args, **kwargs):
+        raise raised
+
+    monkeypatch.chdir(desk)
+    monkeypatch.setattr(edtool.engine, "run_checks", boom)
+    with pytest.raises(SystemExit) as info:
+        run(["check"])
+    assert info.value.code == code
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(desk, monkeypatch):
+    import edtool.engine
+    from edtool.cli.main import run
+
+    monkeypatch.chdir(desk)
+    monkeypatch.setattr(edtool.engine, "run_checks", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("kaputt")))
+    with pytest.raises(RuntimeError, match="kaputt"):
+        run(["--debug", "check"])

@@ -64,26 +64,24 @@ _register()
 
 def run(argv: list[str] | None = None) -> None:
     """Console script: run the app and map every outcome to an exit status."""
+    from edtool.messages import msg
+
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
     try:
         code = app(args=args, prog_name="edtool", standalone_mode=False)
     except typer.Exit as exc:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        from edtool.messages import msg
-
-        typer.echo(msg("cli.interrupted"), err=True)
         code = 130
     except Exception as exc:  # the one place a crash becomes a message
         if callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):  # usage error from the parser
             exc.show()
             code = 2
-        elif debug:
+        elif "--debug" in args:
             raise
         else:
-            from edtool.messages import msg
-
             typer.echo(msg("cli.internal", error=f"{type(exc).__name__}: {exc}"), err=True)
             code = 2
+    if code == 130:  # typer itself turns Ctrl-C into 130; say so
+        typer.echo(msg("cli.interrupted"), err=True)
     sys.exit(code if isinstance(code, int) else 0)
