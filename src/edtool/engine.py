@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -17,6 +18,7 @@ from edtool.draft import Draft, DraftError
 from edtool.messages import msg
 from edtool.notices import notify
 from edtool.styleguide import StyleGuide
+from edtool.switches import apply_switches  # inline <!-- edtool-disable --> switches
 
 # check name -> (module, function, categories it reports)
 CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -122,23 +124,25 @@ def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], op
                 raise RunError(exc.message) from None
             unavailable.append(exc)
             checks[name] = lambda *_: []  # reported once per run, not once per draft
-    from edtool.switches import apply_switches  # inline <!-- edtool-disable --> switches
-
     return apply_switches(draft, guide, found, warn=options.wants("style"))
 
 
-def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None) -> list[FileResult]:
+def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: StyleGuide,
+                  options: CheckOptions | None = None) -> list[FileResult]:
+    """Run the selected checks over drafts from anywhere (files, git's index): (path, loader) pairs.
+
+    A draft that does not load is a `file` finding; a missing service is one warning per run."""
     options = options or CheckOptions()
-    files, results = collect_paths(paths)
     checks = {name: load_check(name) for name in selected_checks(options)}
     unavailable: list[ServiceUnavailable] = []
-    for path in files:
-        result = FileResult(str(path))
+    results = []
+    for path, load in sources:
+        result = FileResult(path)
         try:
-            draft = Draft.load(path)
+            draft = load()
         except DraftError as exc:
             if options.wants("file"):
-                result.diagnostics.append(_file_diagnostic(str(path), exc.rule, exc.message, exc.line, exc.column))
+                result.diagnostics.append(_file_diagnostic(path, exc.rule, exc.message, exc.line, exc.column))
             results.append(result)
             continue
         result.draft = draft
@@ -151,6 +155,11 @@ def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOpt
     for result in results:
         result.diagnostics.sort(key=Diagnostic.sort_key)
     return results
+
+
+def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None) -> list[FileResult]:
+    files, missing = collect_paths(paths)
+    return missing + check_sources(((str(path), partial(Draft.load, path)) for path in files), guide, options)
 
 
 def worst_exit_code(results: list[FileResult], fail_on: Severity = Severity.ERROR) -> int:

@@ -7,16 +7,18 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: str | Path, data: bytes, overwrite: bool = True) -> None:
-    """Write `data` to `path` atomically. With overwrite=False an existing file raises FileExistsError."""
+def atomic_write(path: str | Path, data: bytes, overwrite: bool = True, sync: bool = True) -> None:
+    """Write `data` to `path` atomically. With overwrite=False an existing file raises FileExistsError.
+    sync=False skips the fsync, for files that only cost speed when lost (caches, records)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         else:

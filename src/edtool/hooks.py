@@ -10,12 +10,11 @@ import os
 import shlex
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path, PurePosixPath
 
-from edtool.diagnostics import Category, Diagnostic, Severity
-from edtool.draft import Draft, DraftError
-from edtool.engine import (CheckOptions, FileResult, ServiceUnavailable, check_draft, load_check,
-                           selected_checks)
+from edtool.draft import Draft
+from edtool.engine import CheckOptions, FileResult, check_sources
 from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
@@ -93,19 +92,8 @@ def staged_drafts(root: Path, drafts_dir: Path) -> list[str]:
 def check_staged(guide: StyleGuide, options: CheckOptions, start: Path | None = None) -> list[FileResult]:
     root = repo_root(start)
     drafts_dir = guide.folder / str(guide.section("new").get("directory") or "drafts")
-    checks = {name: load_check(name) for name in selected_checks(options)}
-    unavailable: list[ServiceUnavailable] = []
-    results = []
-    for name in staged_drafts(root, drafts_dir):
-        data = _git(["show", f":{name}"], root)
-        result = FileResult(name)
-        try:
-            result.draft = Draft.from_bytes(data, name)
-        except DraftError as exc:
-            result.diagnostics.append(Diagnostic(name, exc.line, exc.column, exc.line, exc.column, exc.rule,
-                                                 Category.FILE, Severity.ERROR, exc.message))
-        else:
-            result.diagnostics = sorted(check_draft(result.draft, guide, checks, options, unavailable),
-                                        key=Diagnostic.sort_key)
-        results.append(result)
-    return results
+
+    def staged(name: str) -> Draft:
+        return Draft.from_bytes(_git(["show", f":{name}"], root), name)
+
+    return check_sources(((name, partial(staged, name)) for name in staged_drafts(root, drafts_dir)), guide, options)

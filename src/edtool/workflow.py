@@ -25,7 +25,6 @@ STATES = ("draft", "review", "approved", "published")
 GATE_SKIP = frozenset({"grammar", "spelling"})
 
 
-
 class WorkflowError(Exception):
     """A transition or edit that is refused; the message is for the writer or editor."""
 

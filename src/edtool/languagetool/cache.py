@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from edtool.fsutil import atomic_write
 from edtool.languagetool import cache_dir
 from edtool.languagetool.client import LTMatch
 
@@ -47,12 +46,8 @@ class ResultCache:
         return found
 
     def put(self, text: str, language: str, matches: list[LTMatch]) -> None:
-        path = self._path(self.key(text, language))
+        data = json.dumps({"matches": [m.to_json() for m in matches]}, ensure_ascii=False).encode("utf-8")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"matches": [m.to_json() for m in matches]}, out, ensure_ascii=False)
-            os.replace(tmp, path)
+            atomic_write(self._path(self.key(text, language)), data, sync=False)
         except OSError:
             pass  # a cache that cannot be written only costs speed

@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from edtool.fsutil import atomic_write
 from edtool.languagetool import LanguageToolError, cache_dir, install_dir, lib_dir, pinned_version
 from edtool.messages import msg
 from edtool.notices import notify
@@ -87,10 +88,7 @@ def read_record() -> ServerRecord | None:
 
 
 def _write_record(record: ServerRecord) -> None:
-    path = state_path(STATE)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(record), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(state_path(STATE), (json.dumps(asdict(record), indent=2) + "\n").encode("utf-8"), sync=False)
 
 
 def _remove_record(pid: int | None = None) -> None:
