@@ -34,11 +34,13 @@ CATEGORY_NAMES = tuple(c.value for c in Category)
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace source characters [start, end) (offsets into Draft.text) by `replacement`."""
+    """Replace source characters [start, end) (offsets into Draft.text) by `replacement`.
+    `expected` is the text the finding matched there; the fixer applies nothing else."""
 
     start: int
     end: int
     replacement: str
+    expected: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,17 @@
 """Draft: one Markdown file with YAML front matter, parsed once, with exact source positions.
 
-Positions are offsets into `Draft.text`, the file's text without BOM and with every CRLF turned
-into LF. Lines and columns in `text` equal those in the file as written (a CR only ever ends a
-line); `raw_offset` maps back into the file for writing fixes. CRLF and BOM are handled here only.
+Positions are offsets into `Draft.text`, the file's text without BOM, with every CRLF turned into
+LF and every lone CR into LF (CommonMark and editors end a line at CR, CRLF and LF; U+0085, U+2028
+and U+2029 are ordinary characters). Lines and columns in `text` equal those in the file as
+written; `raw_offset` maps back into the file for writing fixes. Line ends and BOM are handled
+here only. YAML counts U+0085, U+2028 and U+2029 as line ends too, so its error marks are turned
+into positions from their character index, never from YAML's own line count.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,7 @@ class FieldPos:
     key_end: int
     value_start: int
     value_end: int
+    plain: bool = True  # the value stands at [value_start, value_end) itself: no alias, anchor or tag
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same marks, far faster
@@ -48,23 +53,60 @@ class _FrontMatterLoader(_BaseLoader):
     """SafeLoader that keeps timestamps as written: a date is checked, not silently converted."""
 
 
+_NO_IMPLICIT = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")  # a date and "=" stay text
 _FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _NO_IMPLICIT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# Tags whose values JSON (and the schema check) knows; an explicit !!timestamp, !!binary, !!set,
+# !!omap, !!pairs or a local tag is a finding at its position, never a Python date, bytes or set.
+_JSON_TAGS = frozenset("tag:yaml.org,2002:" + name for name in
+                       ("str", "int", "float", "bool", "null", "seq", "map", "merge"))
 
-def _count_nodes(node: yaml.Node, budget: list[int]) -> None:
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "null" if key is None else str(key)
+
+
+def _json_safe(value: Any) -> Any:
+    """Nested mappings get text keys (`1: x` inside a field would stop the schema check)."""
+    if isinstance(value, dict):
+        return {_json_key(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _count_nodes(node: yaml.Node, budget: list[int], seen: dict[int, int] | None = None) -> yaml.Node | None:
+    """Count nodes against the budget; return the first node with a tag JSON does not know.
+    `seen` counts how often each node is reached (an alias reaches its anchor's node again)."""
     budget[0] -= 1
     if budget[0] < 0:
         raise OverflowError
+    if seen is not None:
+        seen[id(node)] = seen.get(id(node), 0) + 1
+    bad = None if node.tag in _JSON_TAGS else node
     if isinstance(node, yaml.SequenceNode):
         for child in node.value:
-            _count_nodes(child, budget)
+            bad = bad or _count_nodes(child, budget, seen)
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _count_nodes(key, budget)
-            _count_nodes(value, budget)
+            bad = bad or _count_nodes(key, budget, seen)
+            bad = bad or _count_nodes(value, budget, seen)
+    return bad
+
+
+def _line_column(prefix: str) -> tuple[int, int]:
+    """1-based (line, column) just after `prefix`; CR, CRLF and LF end a line, columns count characters."""
+    prefix = prefix.replace("\r\n", "\n").replace("\r", "\n")
+    return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
 def line_starts(text: str) -> list[int]:
@@ -93,11 +135,18 @@ class Draft:
     # -- loading ---------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path) -> "Draft":
+        from edtool.fsutil import NotRegularFile, display_path, read_regular
+
         try:
-            data = Path(path).read_bytes()
+            data = read_regular(path)
+        except NotRegularFile:
+            raise DraftError("file.not-regular", msg("file.not-regular")) from None
         except OSError as exc:
+            if Path(path).is_symlink() and not Path(path).exists():
+                raise DraftError("file.dangling-link", msg("file.dangling-link", target=display_path(
+                    os.readlink(path)))) from None
             raise DraftError("file.unreadable", msg("file.unreadable", reason=exc.strerror or str(exc)))
-        return cls.from_bytes(data, str(path))
+        return cls.from_bytes(data, display_path(path))
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str = "<draft>") -> "Draft":
@@ -106,8 +155,8 @@ class Draft:
         try:
             decoded = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            prefix = data[: exc.start].decode("utf-8", "replace")
+            line, column = _line_column(prefix[1:] if prefix.startswith(BOM) else prefix)
             raise DraftError("file.encoding", msg("file.encoding", byte=f"0x{data[exc.start]:02X}"), line, column)
         return cls.from_text(decoded, path)
 
@@ -123,7 +172,7 @@ class Draft:
                 offset += len(part)
                 cr_positions.append(offset)  # LF-view offset of the '\n' that lost its '\r'
                 offset += 1
-        text = "\n".join(parts)
+        text = "\n".join(parts).replace("\r", "\n")  # a lone CR ends a line too (same length)
         draft = cls(path=path, raw=raw, text=text, bom=bom)
         draft._line_starts = line_starts(text)
         draft._cr_positions = cr_positions
@@ -160,37 +209,47 @@ class Draft:
     def _load_yaml(self, yaml_text: str, base: int) -> tuple[dict[str, Any], dict[str, FieldPos]]:
         base_line, _ = self.position(base)
         loader = _FrontMatterLoader(yaml_text)
+        seen: dict[int, int] = {}
+
+        def at(index: int) -> tuple[int, int]:  # YAML's character index -> (line, column) in the file
+            return self.position(base + max(0, min(index, len(yaml_text))))
+
         try:
             node = loader.get_single_node()
             if node is None:
                 return {}, {}
             try:
-                _count_nodes(node, [MAX_YAML_NODES])
+                bad = _count_nodes(node, [MAX_YAML_NODES], seen)
             except (OverflowError, RecursionError):
                 raise DraftError("file.yaml", msg("file.yaml-too-large"), base_line, 1) from None
+            if bad is not None:
+                raise DraftError("file.yaml", msg("file.yaml-tag", tag=_tag_name(bad.tag)),
+                                 *at(bad.start_mark.index))
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = base_line + (mark.line if mark else 0)
-            column = (mark.column + 1) if mark else 1
             problem = exc.problem or exc.context or "?"
-            raise DraftError("file.yaml", msg("file.yaml", problem=problem), line, column) from None
+            raise DraftError("file.yaml", msg("file.yaml", problem=problem),
+                             *(at(mark.index) if mark else (base_line, 1))) from None
+        except yaml.reader.ReaderError as exc:  # a control character: its index is exact
+            problem = f"Steuerzeichen U+{exc.character:04X}" if isinstance(exc.character, int) else str(exc)
+            raise DraftError("file.yaml", msg("file.yaml", problem=problem), *at(exc.position)) from None
         except yaml.YAMLError as exc:
             raise DraftError("file.yaml", msg("file.yaml", problem=str(exc)), base_line, 1) from None
         finally:
             loader.dispose()
         if not isinstance(data, dict):
-            line = base_line + node.start_mark.line
-            raise DraftError("file.front-matter-not-mapping", msg("file.front-matter-not-mapping"), line, 1)
+            raise DraftError("file.front-matter-not-mapping", msg("file.front-matter-not-mapping"),
+                             at(node.start_mark.index)[0], 1)
         fields: dict[str, FieldPos] = {}
         for key_node, value_node in node.value:
-            fields[str(key_node.value)] = FieldPos(
-                base + key_node.start_mark.index,
-                base + key_node.end_mark.index,
-                base + value_node.start_mark.index,
-                base + value_node.end_mark.index,
-            )
-        return {str(k): v for k, v in data.items()}, fields
+            key_end = key_node.end_mark.index
+            start, end = value_node.start_mark.index, value_node.end_mark.index
+            plain = (start >= key_end and seen.get(id(value_node), 0) == 1
+                     and yaml_text[start:start + 1] not in ("&", "!", "*"))
+            fields[str(key_node.value)] = FieldPos(base + key_node.start_mark.index, base + key_end,
+                                                   base + start, base + end, plain)
+        return {_json_key(k): _json_safe(v) for k, v in data.items()}, fields
 
     # -- positions ---------------------------------------------------------------------------
     @property

@@ -8,6 +8,7 @@ never imports LanguageTool's client).
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -74,21 +75,53 @@ def parse_categories(value: str | None) -> set[str] | None:
 
 
 def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
-    """Markdown files under the given files and folders, in a stable order; missing ones as results."""
+    """Markdown files under the given files and folders, in a stable order; missing ones, dangling
+    links and FIFOs named *.md as results (a finding each, never skipped, never opened).
+    Our own temporary files that a killed write left in these folders are removed."""
+    from edtool.fsutil import display_path, remove_stale_temps
+
     files: list[Path] = []
     missing: list[FileResult] = []
+
+    def finding(path: Path, rule: str, message: str) -> None:
+        missing.append(FileResult(display_path(path), [_file_diagnostic(display_path(path), rule, message)]))
+
+    def odd(path: Path) -> bool:
+        """A finding for a path that is no regular file; False for a regular file."""
+        if path.is_symlink() and not path.exists():
+            try:
+                target = display_path(os.readlink(path))
+            except OSError:
+                target = "?"
+            finding(path, "file.dangling-link", msg("file.dangling-link", target=target))
+            return True
+        if path.exists() and not path.is_file() and not path.is_dir():
+            finding(path, "file.not-regular", msg("file.not-regular"))
+            return True
+        return False
+
+    folders: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.md") if p.is_file())
+            found = []
+            for candidate in sorted(path.rglob("*.md")):
+                if candidate.is_file():
+                    found.append(candidate)
+                elif not candidate.is_dir():
+                    odd(candidate)
             if not found:
-                notify(msg("file.no-drafts", path=path))
+                notify(msg("file.no-drafts", path=display_path(path)))
             files.extend(found)
+            folders.add(path)
         elif path.is_file():
             files.append(path)
-        else:
-            missing.append(FileResult(str(path), [_file_diagnostic(str(path), "file.not-found",
-                                                                    msg("file.not-found", path=path))]))
+        elif not odd(path):
+            finding(path, "file.not-found", msg("file.not-found", path=display_path(path)))
+    for path in files:
+        folders.add(path.parent)
+    for folder in sorted(folders):
+        remove_stale_temps(folder)
     seen: set[Path] = set()
     unique = []
     for path in files:
@@ -158,8 +191,11 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
 
 
 def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None) -> list[FileResult]:
+    from edtool.fsutil import display_path
+
     files, missing = collect_paths(paths)
-    return missing + check_sources(((str(path), partial(Draft.load, path)) for path in files), guide, options)
+    return missing + check_sources(((display_path(path), partial(Draft.load, path)) for path in files),
+                                   guide, options)
 
 
 def worst_exit_code(results: list[FileResult], fail_on: Severity = Severity.ERROR) -> int:

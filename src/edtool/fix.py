@@ -3,13 +3,17 @@
 Fixes are offsets into Draft.text; they are mapped to the file as written (Draft.raw_offset), so
 CRLF line ends and a BOM survive, and applied from the end backwards. Overlaps are resolved
 deterministically (earlier start, then higher severity, then longer span, then rule id wins).
-After a pass the draft is checked again until nothing changes, so a second `--fix` is a no-op.
-A file is written atomically, and only when its bytes changed.
+Before anything is applied, every fix is verified: the file's text at the mapped span must be
+exactly the text the finding matched. A mismatch is an internal error: the file stays unchanged.
+After a pass the draft is checked again until nothing changes, so a second `--fix` is a no-op
+(two rules undoing each other settle on one member of their cycle, the same from every start).
+A file is written atomically (through a symlink to its target), and only when its bytes changed.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -30,6 +34,7 @@ class FixResult:
     fixed: bytes
     applied: int = 0
     error: str = ""  # why the fixed text could not be written
+    internal: str = ""  # a fix that did not match its source: nothing was changed (a bug to report)
 
     @property
     def changed(self) -> bool:
@@ -60,8 +65,35 @@ def select_fixes(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return chosen
 
 
+class FixMismatch(Exception):
+    """A fix whose span does not hold the text its finding matched (never applied)."""
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def verify_fix(draft: Draft, d: Diagnostic) -> None:
+    """Raise FixMismatch unless the file's text at the fix's span is exactly the matched text."""
+    fix = d.fix
+    expected = fix.expected if fix.expected is not None else (d.source if d.source else None)
+    where = f"{d.rule} {d.line}:{d.column}"
+    if expected is None:
+        raise FixMismatch(f"{where}: kein erwarteter Text")
+    if not 0 <= fix.start <= fix.end <= len(draft.text):
+        raise FixMismatch(f"{where}: Stelle außerhalb der Datei")
+    if draft.text[fix.start:fix.end] != expected:
+        raise FixMismatch(f"{where}: {draft.text[fix.start:fix.end]!r} statt {expected!r}")
+    start, end = draft.raw_offset(fix.start), draft.raw_offset(fix.end)
+    if _lines(draft.raw[start:end]) != expected:
+        raise FixMismatch(f"{where}: Zeilenenden verschoben")
+
+
 def apply_fixes(draft: Draft, chosen: list[Diagnostic]) -> str:
-    """The file's full text (BOM and line ends as written) with the fixes applied."""
+    """The file's full text (BOM and line ends as written) with the fixes applied.
+    Raises FixMismatch (and changes nothing) if any fix does not match its source."""
+    for d in chosen:
+        verify_fix(draft, d)
     raw = draft.raw
     crlf = "\r\n" in raw
     pieces: list[str] = []
@@ -78,6 +110,45 @@ def apply_fixes(draft: Draft, chosen: list[Diagnostic]) -> str:
 
 CheckRunner = Callable[[Draft], list[Diagnostic]]
 
+_NON_PROSE = ("fence", "code_block", "html_block", "code_inline", "html_inline")
+_STRUCTURE_MD = None
+
+
+def structure(text: str) -> list | None:
+    """What a fix must leave alone: the Markdown structure of the body (every token but the prose
+    itself, with code, HTML, link targets and titles) and the front matter but title and teaser."""
+    global _STRUCTURE_MD
+    try:
+        draft = Draft.from_text(text)
+    except DraftError:
+        return None
+    if _STRUCTURE_MD is None:
+        from markdown_it import MarkdownIt
+
+        _STRUCTURE_MD = MarkdownIt("commonmark").enable("table")
+    shape: list = [sorted((k, repr(v)) for k, v in draft.front_matter.items() if k not in ("title", "teaser"))]
+    for token in _STRUCTURE_MD.parse(draft.body):
+        for t in [token, *(token.children or [])]:
+            if t.type in ("text", "inline"):
+                continue
+            shape.append((t.type, t.tag, t.markup, t.info, t.content if t.type in _NON_PROSE else "",
+                          tuple(sorted((k, str(v)) for k, v in t.attrs.items()))))
+    return shape
+
+
+def _keep_structure(draft: Draft, chosen: list[Diagnostic], text: str) -> tuple[list[Diagnostic], str]:
+    """The fixes (and the text) that leave the structure as it was; a fix that would, say, turn a
+    paragraph starting "31.7.2025" into a numbered list ("31. Juli 2025") is left to the writer."""
+    before = structure(draft.raw)
+    if structure(text) == before:
+        return chosen, text
+    kept = [d for d in chosen if structure(apply_fixes(draft, [d])) == before]
+    text = apply_fixes(draft, kept) if kept else draft.raw
+    if kept and structure(text) != before:  # fixes that are harmless alone but not together
+        kept = kept[:1]
+        text = apply_fixes(draft, kept)
+    return kept, text
+
 
 def fix_bytes(data: bytes, path: str, run: CheckRunner) -> FixResult:
     result = FixResult(path, data, data)
@@ -86,19 +157,30 @@ def fix_bytes(data: bytes, path: str, run: CheckRunner) -> FixResult:
     except DraftError:
         return result  # reported by the normal check run
     text = data.decode("utf-8")
-    seen = {text}
-    for _ in range(MAX_PASSES):
+    history = [text]
+    for passes in range(MAX_PASSES + 1):
         chosen = select_fixes(run(draft))
         if not chosen:
             break
-        new_text = apply_fixes(draft, chosen)
-        if new_text in seen:
-            break  # nothing new, or two rules undoing each other: stop at a fixed point
+        if passes == MAX_PASSES:
+            result.internal = f"keine stabile Fassung nach {MAX_PASSES} Durchgängen"
+            return result
+        try:
+            new_text = apply_fixes(draft, chosen)
+        except FixMismatch as exc:
+            result.internal = str(exc)
+            return result  # nothing of this file is changed
+        chosen, new_text = _keep_structure(draft, chosen, new_text)
+        if not chosen:
+            break  # what is left would change the structure: the writer decides
+        if new_text in history:  # nothing new, or rules undoing each other: settle on the cycle
+            text = min(history[history.index(new_text):])
+            break
         try:
             draft = Draft.from_text(new_text, path)
         except DraftError:  # a fix must never break a draft: keep the last good text
             break
-        seen.add(new_text)
+        history.append(new_text)
         result.applied += len(chosen)
         text = new_text
     result.fixed = text.encode("utf-8")
@@ -120,22 +202,24 @@ def make_runner(guide: StyleGuide, options=None) -> CheckRunner:
 
 
 def fix_paths(paths: Iterable[str | Path], guide: StyleGuide, options=None, write: bool = True) -> list[FixResult]:
-    """Fix every draft under `paths`; write changed files atomically unless write=False."""
+    """Fix every draft under `paths`; write changed files atomically unless write=False.
+    A symlinked draft is written through the link (the link stays a link)."""
     from edtool.engine import collect_paths
-    from edtool.fsutil import atomic_write
+    from edtool.fsutil import atomic_write, display_path, read_regular
 
     files, _ = collect_paths(paths)
     run = make_runner(guide, options)
     results = []
     for path in files:
         try:
-            data = Path(path).read_bytes()
+            data = read_regular(path)
         except OSError:
-            continue
-        result = fix_bytes(data, str(path), run)
+            continue  # reported by the check run
+        result = fix_bytes(data, display_path(path), run)
         if write and result.changed:
             try:
-                atomic_write(path, result.fixed)
+                target = Path(os.path.realpath(path)) if Path(path).is_symlink() else path
+                atomic_write(target, result.fixed)  # through a link to its target: the link stays
             except OSError as exc:  # one unwritable draft does not stop the others
                 result.error = exc.strerror or str(exc)
         results.append(result)

@@ -1,18 +1,32 @@
-"""Atomic file writes: a temporary file in the same folder, then a rename. Never a half-written draft."""
+"""File helpers: atomic writes (a temporary file in the same folder, then a rename; never a
+half-written draft), removal of the temporary files a killed write leaves behind, reading a draft
+without ever blocking on a FIFO, and file names shown faithfully."""
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
+TEMP_TAG = "edtool-"
+# Our temporary files: ".<name>.edtool-<8 random>.tmp"; older versions wrote ".<name>.<8 random>.tmp".
+_TEMP = re.compile(r"^\..+\.(?:edtool-)?[a-z0-9_]{8}\.tmp$")
+STALE_AFTER = 60.0  # seconds; a write takes milliseconds, so an older temporary file is a leftover
 
-def atomic_write(path: str | Path, data: bytes, overwrite: bool = True, sync: bool = True) -> None:
+
+def atomic_write(path: str | Path, data: bytes, overwrite: bool = True, sync: bool = True,
+                 follow_symlinks: bool = False) -> None:
     """Write `data` to `path` atomically. With overwrite=False an existing file raises FileExistsError.
-    sync=False skips the fsync, for files that only cost speed when lost (caches, records)."""
+    sync=False skips the fsync, for files that only cost speed when lost (caches, records).
+    follow_symlinks=True writes a symlinked file's target and keeps the link a link."""
     path = Path(path)
+    if follow_symlinks and path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_TAG}", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -32,6 +46,68 @@ def atomic_write(path: str | Path, data: bytes, overwrite: bool = True, sync: bo
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def is_temp_name(name: str) -> bool:
+    """True for the name of a temporary file atomic_write makes."""
+    return bool(_TEMP.match(name))
+
+
+def remove_stale_temps(folder: str | Path, recursive: bool = False, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove our own temporary files that a killed write left in `folder` (only regular files
+    named like ours and older than `older_than` seconds, so a write in progress is never hit)."""
+    removed: list[Path] = []
+    now = time.time()
+    folders = [Path(folder)]
+    while folders:
+        current = folders.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if recursive and entry.is_dir(follow_symlinks=False) and entry.name != ".git":
+                    folders.append(Path(entry.path))
+                elif (is_temp_name(entry.name) and entry.is_file(follow_symlinks=False)
+                      and now - entry.stat(follow_symlinks=False).st_mtime >= older_than):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue  # gone meanwhile, or not ours to remove
+    return removed
+
+
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of a regular file. Anything else (a FIFO, a device) raises NotRegularFile without
+    blocking: the file is opened non-blocking and checked before the first read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(path)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+class NotRegularFile(OSError):
+    """A path that is no regular file (a FIFO, a socket, a device)."""
+
+
+def display_path(path: str | Path) -> str:
+    """A file name as text, faithfully: bytes that are not UTF-8 appear as backslash escapes (\\xff),
+    never as U+FFFD."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except (UnicodeError, TypeError):
+        return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _umask() -> int:

@@ -14,7 +14,11 @@ DE: dict[str, str] = {
     "file.front-matter-unterminated": "Front Matter ist nicht abgeschlossen: Die schließende Zeile „---“ fehlt.",
     "file.front-matter-not-mapping": "Front Matter muss aus Feldern der Form „schlüssel: wert“ bestehen.",
     "file.yaml": "Front Matter ist kein gültiges YAML: {problem}",
+    "file.yaml-tag": "Front Matter: Die YAML-Markierung „{tag}“ wird nicht unterstützt. Bitte entfernen und den Wert als einfachen Text schreiben (z. B. „date: 2025-08-12“).",
     "file.yaml-too-large": "Front Matter ist zu groß oder enthält verschachtelte Verweise (Anker/Aliasse); abgelehnt.",
+    "file.not-regular": "Keine normale Datei (z. B. eine Pipe oder ein Gerät); nicht gelesen.",
+    "file.dangling-link": "Verknüpfung zeigt ins Leere (Ziel „{target}“ fehlt).",
+    "fix.internal": "{path}: Interner Fehler beim Korrigieren ({reason}); die Datei bleibt unverändert. Bitte melden.",
     "file.not-found": "Datei oder Ordner nicht gefunden: {path}",
     "file.no-drafts": "Keine Markdown-Dateien (*.md) gefunden in: {path}",
     # metadata

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from edtool.draft import Draft
+from edtool.draft import Draft, line_starts
 
 STAND_IN = "\ufffc"
 FRONT_MATTER_SCOPES = ("title", "teaser")
@@ -84,27 +84,34 @@ class _Builder:
         self.offsets: list[int] = []
         self.verbatim: list[bool] = []
 
-    def verbatim_run(self, content: str, start: int) -> None:
+    def run(self, content: str, offsets: list[int], exact: list[bool]) -> None:
+        """Characters that stand in the source as written (where `exact` says so)."""
         self.text.append(content)
-        self.offsets.extend(range(start, start + len(content)))
-        self.verbatim.extend([True] * len(content))
+        self.offsets.extend(offsets)
+        self.verbatim.extend(exact)
+
+    def verbatim_run(self, content: str, start: int) -> None:
+        self.run(content, list(range(start, start + len(content))), [True] * len(content))
 
     def stand_in(self, char: str, source: int) -> None:
         self.text.append(char)
         self.offsets.append(source)
         self.verbatim.append(False)
 
-    def segment(self, scope: str, index: int) -> Segment:
-        return Segment(scope, "".join(self.text), self.offsets, self.verbatim, index)
+    def segment(self, scope: str, index: int, source: str) -> Segment:
+        text = "".join(self.text)
+        # a character is verbatim only where the source holds exactly that character
+        verbatim = [v and source[o : o + 1] == c for c, o, v in zip(text, self.offsets, self.verbatim)]
+        return Segment(scope, text, self.offsets, verbatim, index)
 
 
-def _mask_urls(builder: _Builder, content: str, start: int) -> None:
+def _mask_urls(builder: _Builder, content: str, offsets: list[int], exact: list[bool]) -> None:
     pos = 0
     for match in _URL.finditer(content):
-        builder.verbatim_run(content[pos : match.start()], start + pos)
-        builder.stand_in(STAND_IN, start + match.start())
+        builder.run(content[pos : match.start()], offsets[pos : match.start()], exact[pos : match.start()])
+        builder.stand_in(STAND_IN, offsets[match.start()])
         pos = match.end()
-    builder.verbatim_run(content[pos:], start + pos)
+    builder.run(content[pos:], offsets[pos:], exact[pos:])
 
 
 def _align(content: str, source: str, start: int, limit: int) -> list[int]:
@@ -120,116 +127,221 @@ def _align(content: str, source: str, start: int, limit: int) -> list[int]:
     return offsets
 
 
-def _closing_paren(source: str, pos: int) -> int:
-    """Index after the ')' that closes the '(' at pos, balancing nested parentheses."""
-    depth = 0
-    for index in range(pos, len(source)):
-        char = source[index]
-        if char == "\\":
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        elif char == "\n" and source[index + 1 : index + 2] == "\n":
-            break
-    return pos + 1
+# -- markdown-it with source positions ----------------------------------------------------------
+# markdown-it-py's inline tokens carry no source positions. The parser below records them: every
+# inline rule is wrapped to note the range of the inline source it consumed, and the state notes
+# where pending text starts. Positions are indexes into the inline token's content, which
+# `_content_map` maps to offsets in Draft.text line by line.
+
+def _tracked_state_class():
+    from markdown_it.rules_inline.state_inline import StateInline
+
+    class TrackedState(StateInline):
+        resume = 0  # where the next pending text starts
+
+        def pushPending(self):
+            token = super().pushPending()
+            token.meta["src"] = (self.resume, self.resume + len(token.content))
+            return token
+
+        def push(self, ttype, tag, nesting):
+            token = super().push(ttype, tag, nesting)
+            token.meta["at"] = self.pos
+            if ttype == "link_open":
+                self.resume = self.pos  # the label's text starts here
+            return token
+
+    return TrackedState
 
 
-class _InlineWalker:
-    """Walks the inline tokens of one block, keeping a cursor in the source."""
+def _tracked(rule):
+    def run(state, silent):
+        start, count = state.pos, len(state.tokens)
+        ok = rule(state, silent)
+        if ok and not silent and len(state.tokens) > count:
+            cursor = start
+            for token in state.tokens[count:]:
+                if "src" in token.meta or "rule" in token.meta:
+                    continue  # flushed pending text, or a token of a nested rule
+                token.meta["rule"] = (start, state.pos)
+                if token.type == "text":  # delimiter runs (emphasis, strikethrough): one after the other
+                    end = cursor + len(token.content)
+                    token.meta["src"] = (cursor, end) if state.src[cursor:end] == token.content else None
+                    cursor = end
+            state.resume = state.pos
+        return ok
 
-    def __init__(self, source: str, cursor: int, view: ProseView):
-        self.source = source
-        self.cursor = cursor
-        self.view = view
-        self.builder = _Builder()
-
-    def find(self, needle: str) -> int:
-        found = self.source.find(needle, self.cursor)
-        return self.cursor if found == -1 else found
-
-    def skip(self, start: int, end: int) -> None:
-        self.view.excluded.append((start, end))
-        self.cursor = max(self.cursor, end)
-
-    def walk(self, tokens) -> None:
-        link_is_auto = []
-        for token in tokens:
-            kind = token.type
-            if kind == "text":
-                start = self.find(token.content)
-                if link_is_auto and link_is_auto[-1]:
-                    self.builder.stand_in(STAND_IN, start)
-                    self.skip(start, start + len(token.content))
-                    continue
-                _mask_urls(self.builder, token.content, start)
-                self.cursor = start + len(token.content)
-            elif kind == "text_special":  # backslash escape or entity
-                start = self.find(token.markup)
-                if token.content == token.markup:  # "\\W" is no escape: both characters stay
-                    self.builder.verbatim_run(token.content, start)
-                else:
-                    for char in token.content:  # one source offset per character
-                        self.builder.stand_in(char, start)
-                self.cursor = start + len(token.markup)
-            elif kind in ("softbreak", "hardbreak"):
-                newline = self.source.find("\n", self.cursor)
-                newline = self.cursor if newline == -1 else newline
-                self.builder.stand_in(" ", newline)
-                self.cursor = newline + 1
-            elif kind == "code_inline":
-                start = self.find(token.markup)
-                close = self.source.find(token.markup, start + len(token.markup))
-                end = start + len(token.markup) if close == -1 else close + len(token.markup)
-                self.builder.stand_in(STAND_IN, start)
-                self.skip(start, end)
-            elif kind == "html_inline":
-                start = self.find(token.content)
-                end = start + len(token.content)
-                comment = _COMMENT.fullmatch(token.content)
-                if comment:
-                    self.view.comments.append(Comment(comment.group(1).strip(), start, end))
-                self.builder.stand_in(STAND_IN, start)
-                self.skip(start, end)
-            elif kind == "link_open":
-                auto = token.markup == "autolink"
-                link_is_auto.append(auto)
-                if not auto:
-                    start = self.find("[")
-                    self.cursor = start + 1
-            elif kind == "link_close":
-                auto = link_is_auto.pop() if link_is_auto else False
-                if auto:
-                    self.cursor = self.find(">") + 1
-                    continue
-                self._skip_link_target()
-            elif kind == "image":
-                start = self.find("![")
-                self.cursor = start + 2
-                self._skip_link_target(start)
-                self.builder.stand_in(STAND_IN, start)
-            # emphasis, strikethrough: their markers are skipped by the next find()
-
-    def _skip_link_target(self, begin: int | None = None) -> None:
-        close = self.find("]")
-        after = close + 1
-        if self.source.startswith("(", after):
-            end = _closing_paren(self.source, after)
-        elif self.source.startswith("[", after):
-            end_bracket = self.source.find("]", after)
-            end = after if end_bracket == -1 else end_bracket + 1
-        else:
-            end = after
-        self.skip(close if begin is None else begin, end)
+    return run
 
 
 def _markdown():
+    from types import MethodType
+
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").disable("text_join")
+    md = MarkdownIt("commonmark").enable("table").disable(["text_join", "fragments_join"])
+    ruler = md.inline.ruler
+    for rule in list(ruler.__rules__):
+        ruler.at(rule.name, _tracked(rule.fn), {"alt": list(rule.alt)})
+    state_class = _tracked_state_class()
+
+    def parse(self, src, md, env, tokens):
+        state = state_class(src, md, env, tokens)
+        self.tokenize(state)
+        for rule2 in self.ruler2.getRules(""):
+            rule2(state)
+        return state.tokens
+
+    md.inline.parse = MethodType(parse, md.inline)
+    return md
+
+
+_TAIL = re.compile(r"[\s#]*")  # what markdown-it strips after a line's content (spaces, closing #s)
+
+
+def _place(line: str, source: str, start: int, end: int) -> int | None:
+    """Where `line` (a line of an inline token's content) stands in source[start:end]: the line
+    minus its block prefix (indent, '>', list marker, '#') and minus stripped trailing space."""
+    limit = end
+    while True:
+        found = source.rfind(line, start, limit)
+        if found == -1:
+            return None
+        if _TAIL.fullmatch(source, found + len(line), end):
+            return found
+        limit = found + len(line) - 1
+        if limit < start + len(line):
+            return None
+
+
+class _LineMap:
+    """Offsets in the (NUL-normalised) draft text of the lines markdown-it saw in the body."""
+
+    def __init__(self, source: str, base: int):
+        self.source, self.base = source, base
+        self.starts = line_starts(source[base:])
+        self.table_cursor: dict[int, int] = {}
+
+    def bounds(self, line: int) -> tuple[int, int]:
+        if line >= len(self.starts):
+            return len(self.source), len(self.source)
+        start = self.base + self.starts[line]
+        end = self.base + self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.source)
+        return start, end
+
+    def content_map(self, content: str, first: int, last: int, cell: bool) -> tuple[list[int], list[bool]]:
+        """Source offset of each character of an inline token's content (one more at the end), and
+        whether the character is known to stand exactly there."""
+        offsets: list[int] = []
+        exact: list[bool] = []
+        if cell:
+            start, end = self.bounds(first)
+            form = content.replace("|", "\\|")  # markdown-it drops the backslash of an escaped pipe
+            found = self.source.find(form, max(start, self.table_cursor.get(first, start)), end)
+            if found == -1:
+                return [start] * (len(content) + 1), [False] * (len(content) + 1)
+            pos = found
+            for char in content:
+                if char == "|":
+                    pos += 1
+                offsets.append(pos)
+                exact.append(True)
+                pos += 1
+            self.table_cursor[first] = pos
+            return offsets + [pos], exact + [False]
+        line = first
+        for number, text in enumerate(content.split("\n")):
+            if number:
+                offsets.append(self.bounds(line - 1)[1])  # the line end
+                exact.append(False)
+            placed = False
+            while line < max(last, first + 1):
+                start, end = self.bounds(line)
+                line += 1
+                found = _place(text, self.source, start, end)
+                if found is None and text.startswith(" "):  # a tab expanded to spaces
+                    rest = text.lstrip(" ")
+                    found = _place(rest, self.source, start, end)
+                    if found is not None:
+                        pad = len(text) - len(rest)
+                        offsets.extend([found] * pad)
+                        exact.extend([False] * pad)
+                        text = rest
+                if found is not None:
+                    offsets.extend(range(found, found + len(text)))
+                    exact.extend([True] * len(text))
+                    placed = True
+                    break
+                if self.source[start:end].strip():
+                    break  # a line with text that does not match: do not guess further
+            if not placed:
+                anchor = self.bounds(max(first, line - 1))[0]
+                offsets.extend([anchor] * len(text))
+                exact.extend([False] * len(text))
+        tail = offsets[-1] + 1 if offsets else self.bounds(first)[0]
+        return offsets + [tail], exact + [False]
+
+
+class _InlineWalker:
+    """Turns the inline tokens of one block into prose, with the source offset of each character."""
+
+    def __init__(self, content: str, offsets: list[int], exact: list[bool], view: ProseView):
+        self.content, self.offsets, self.exact = content, offsets, exact
+        self.view = view
+        self.builder = _Builder()
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Source span of content[start:end]."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def skip(self, start: int, end: int) -> None:
+        self.view.excluded.append(self.span(start, end))
+
+    def walk(self, tokens) -> None:
+        autolinks = 0
+        for token in tokens:
+            kind = token.type
+            rule = token.meta.get("rule") or (token.meta.get("at", 0), token.meta.get("at", 0))
+            if autolinks:
+                autolinks += {"link_open": 1, "link_close": -1}.get(kind, 0)
+                continue
+            if kind == "text":
+                content = token.content
+                src = token.meta.get("src")
+                if src is not None and self.content[src[0] : src[0] + len(content)] == content:
+                    offsets = self.offsets[src[0] : src[0] + len(content)]
+                    exact = self.exact[src[0] : src[0] + len(content)]
+                else:
+                    offsets, exact = [self.offsets[rule[0]]] * len(content), [False] * len(content)
+                _mask_urls(self.builder, content, offsets, exact)
+            elif kind == "text_special":  # backslash escape or entity
+                start, end = rule
+                if token.content == token.markup == self.content[start:end]:  # "\\W": both characters stay
+                    self.builder.run(token.content, self.offsets[start:end], self.exact[start:end])
+                else:
+                    for char in token.content:  # one source offset per character
+                        self.builder.stand_in(char, self.offsets[start])
+            elif kind in ("softbreak", "hardbreak"):
+                start, end = rule
+                newline = self.content.find("\n", start, end)
+                self.builder.stand_in(" ", self.offsets[start if newline == -1 else newline])
+            elif kind in ("code_inline", "html_inline", "image") or (kind == "link_open" and token.markup == "autolink"):
+                start, end = rule
+                if kind == "link_open":
+                    autolinks = 1
+                if kind == "html_inline":
+                    comment = _COMMENT.fullmatch(token.content)
+                    if comment:
+                        self.view.comments.append(Comment(comment.group(1).strip(), *self.span(start, end)))
+                self.builder.stand_in(STAND_IN, self.offsets[start])
+                self.skip(start, end)
+            elif kind == "link_close":  # "](target "title")" or "][ref]": markdown-it's own parse
+                start, end = token.meta.get("at", rule[0]), rule[1]
+                if end > start:
+                    self.skip(start, end)
+            # link_open, emphasis and strikethrough markers: not prose
 
 
 _MD = None
@@ -248,18 +360,16 @@ def build_prose(draft: Draft) -> ProseView:
             view.segments.append(segment)
             index += 1
 
-    body = draft.body
     base = draft.body_start
-    body_line_starts = [0]
-    for i, char in enumerate(body):
-        if char == "\n":
-            body_line_starts.append(i + 1)
+    # markdown-it reads NUL as U+FFFD (and CR as LF, which Draft.text already did): same length
+    source = draft.text.replace("\0", "\ufffd") if "\0" in draft.text else draft.text
+    lines = _LineMap(source, base)
 
     def line_offset(line: int) -> int:
-        return base + (body_line_starts[line] if line < len(body_line_starts) else len(body))
+        return lines.bounds(line)[0]
 
     scope_stack: list[str] = []
-    for token in _MD.parse(body):
+    for token in _MD.parse(source[base:]):
         kind = token.type
         if kind in ("blockquote_open", "list_item_open", "heading_open", "table_open"):
             scope_stack.append({"blockquote_open": "blockquote", "list_item_open": "list_item",
@@ -282,9 +392,13 @@ def build_prose(draft: Draft) -> ProseView:
                     break
             if scope_stack and scope_stack[-1] in ("heading", "table"):
                 scope = scope_stack[-1]
-            walker = _InlineWalker(draft.text, line_offset(token.map[0]), view)
-            walker.walk(token.children or [])
-            segment = walker.builder.segment(scope, index)
+            if not token.children:
+                continue
+            offsets, exact = lines.content_map(token.content, token.map[0], token.map[1],
+                                               cell=bool(scope_stack) and scope_stack[-1] == "table")
+            walker = _InlineWalker(token.content, offsets, exact, view)
+            walker.walk(token.children)
+            segment = walker.builder.segment(scope, index, draft.text)
             if segment.text.strip():
                 view.segments.append(segment)
                 index += 1
@@ -299,17 +413,18 @@ def _front_matter_segment(draft: Draft, key: str, index: int) -> Segment | None:
         return None
     source = draft.text
     start, end = pos.value_start, pos.value_end
-    if source[start : start + 1] in ("'", '"'):
+    quote = source[start : start + 1]
+    if quote in ("'", '"'):
         start, end = start + 1, end - 1
+    # only a value that stands in the source itself may be fixed: no alias, anchor, tag or escape
+    fixable = pos.plain and not (quote == '"' and "\\" in source[start:end])
     builder = _Builder()
     if source[start : start + len(value)] == value:
-        _mask_urls(builder, value, start)
+        _mask_urls(builder, value, list(range(start, start + len(value))), [fixable] * len(value))
     else:  # block scalar or escapes: align character by character
         for char, offset in zip(value, _align(value, source, start, end)):
-            builder.text.append(char)
-            builder.offsets.append(offset)
-            builder.verbatim.append(source[offset : offset + 1] == char)
-    return builder.segment(key, index)
+            builder.run(char, [offset], [fixable])
+    return builder.segment(key, index, source)
 
 
 def prose_of(draft: Draft) -> ProseView:

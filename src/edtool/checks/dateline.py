@@ -114,7 +114,7 @@ class _Reporter:
         end_line, end_column = self.draft.position(end)
         fix = None
         if fixable and suggestions and self.segment.is_verbatim(*span):
-            fix = Fix(start, end, suggestions[0])
+            fix = Fix(start, end, suggestions[0], self.segment.text[span[0]:span[1]])
         self.found.append(Diagnostic(self.draft.path, line, column, end_line, end_column, rule,
                                      Category.DATELINE, severity, message, tuple(suggestions), fix))
 

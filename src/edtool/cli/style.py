@@ -71,6 +71,9 @@ def run_fix(targets: list[str], guide, options, write: bool) -> bool:
     from edtool.messages import msg
 
     results = fix_paths(targets, guide, options, write=write)
+    for result in results:
+        if result.internal:
+            typer.echo(msg("fix.internal", path=result.path, reason=result.internal), err=True)
     changed = [r for r in results if r.changed]
     if not write:
         for result in changed:

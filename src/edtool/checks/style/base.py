@@ -155,7 +155,7 @@ class Context:
             message = f"{message} (Mehr: {rule.link})"
         fix = None
         if replacement is not None and rule.fixable and segment.is_verbatim(start, end):
-            fix = Fix(src_start, src_end, replacement)
+            fix = Fix(src_start, src_end, replacement, matched)
         suggestions = (replacement,) if replacement is not None else ()
         self.found.append(Diagnostic(self.draft.path, line, column, end_line, end_column, rule.id,
                                      Category.STYLE, severity or rule.severity, message, suggestions, fix,

@@ -20,8 +20,11 @@ def LETTER_OR_DIGIT(char: str) -> bool:
     return char.isalnum()
 
 
-# A word: letters and digits, hyphen or apostrophe inside ("E-Mail", "geht's") - one word.
-WORD = re.compile(rf"{ALNUM}+(?:[-’']{ALNUM}+)*")
+# A word: letters and digits, hyphen or apostrophe inside ("E-Mail", "geht's") - one word; so are
+# a number with separators ("5.000", "5,7"), a domain ("beispiel.de") and a gender form
+# ("Nutzer*innen", "Nutzer:innen").
+WORD = re.compile(rf"{ALNUM}+(?:(?:[-’']|(?<=\d)[.,](?=\d)|\.(?=[a-z]{{2,4}}(?![^\W_]|\.[a-z]))"
+                  rf"|[*:_](?=in(?:nen)?(?![^\W_]))){ALNUM}+)*")
 LETTER = re.compile(r"[^\W\d_]")
 
 # Abbreviations after which a period does not end a sentence (lower-cased, without the period).
@@ -31,12 +34,17 @@ fa ff frz gebr gegr ggf ggü hl hrsg inkl insb jh jr kap kfz kl lt max mio mind 
 o.ä orig pkt prof rd reg resp sen sog st std str tel tsd univ urspr usw vgl vs zb zt zzgl bsp jhd
 bzw evtl inc ltd corp dt frl hr ing mag mwst nchr nördl südl östl westl vorm nachm abs
 """.split())
+# Abbreviations that are also words ("die er nicht mag.", "eine neue Art."): an abbreviation only
+# as a title in capitals before a name ("Mag. Huber") or before a number ("Art. 5", "max. 20").
+TITLE_ONLY = frozenset({"mag", "abt"})
+NUMBER_ONLY = frozenset({"art", "max", "min", "abs", "bd", "st", "sen", "kap", "mind"})
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember", "Jänner")
 _MONTH_SET = frozenset(MONTHS)
 # Words after which "3." is an ordinal: "der 3. Platz", "am 3. Tag".
 ORDINAL_CUES = frozenset("der die das den dem des am im zum zur vom beim bis ab seit ihr ihre sein seine".split())
-_TERMINAL = re.compile(r"(?:[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
+# A run of terminal marks, matched only from its first mark (linear on "!!!!…" without a space).
+_TERMINAL = re.compile(r"(?:(?<![.!?])[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*(\S+)")
 
 
@@ -48,6 +56,15 @@ def _word_before(text: str, pos: int) -> str:
     while begin > 0 and text[begin - 1].isalpha():
         begin -= 1
     return text[begin:end]
+
+
+def _abbreviation_here(token: str, lower: str, next_word: str, begin: int, start: int) -> bool:
+    """An abbreviation, not the same word at the end of a sentence ("Mag. Huber" vs "er mag.")."""
+    if lower in NUMBER_ONLY:
+        return next_word[:1].isdigit()
+    if lower in TITLE_ONLY:
+        return token[:1].isupper() and next_word[:1].isupper()
+    return True
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -69,7 +86,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if token:
                 if len(token) == 1 and token.isalpha():
                     continue  # "z. B.", "d. h.", initials "J. Smith"
-                if token.lower() in ABBREVIATIONS:
+                lower = token.lower()
+                if lower in ABBREVIATIONS and _abbreviation_here(token, lower, next_word, begin, start):
                     continue  # "Nr. 5", "Dr. Müller", "bzw. Graz"
                 if token.isdigit() and len(token) <= 2 and (
                         next_word[:1].isdigit() or next_word.rstrip(".,;:") in _MONTH_SET
@@ -97,13 +115,13 @@ def word_count(text: str, start: int = 0, end: int | None = None) -> int:
     return len(WORD.findall(text, start, len(text) if end is None else end))
 
 
-_QUOTE_PAIRS = {"„": "“", "»": "«", "«": "»", "\"": "\"", "“": "”", "‚": "‘"}
-_OPENERS = re.compile(r"[„»“\"‚]")
-_PROTECT_UNCLOSED = ("„", "»")  # German openers: an unclosed one protects the rest of the text
+_QUOTE_PAIRS = {"„": "“", "»": "«", "«": "»", "\"": "\"", "“": "”", "‚": "‘", "›": "‹", "‹": "›"}
+_OPENERS = re.compile(r"[„»«“\"‚›‹]")  # «…» and ‹…›: Swiss (de-CH) quotation marks
+_PROTECT_UNCLOSED = ("„", "»", "«")  # German and Swiss openers: an unclosed one protects the rest
 
 
 def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """Interiors [start, end) of quotations: „…“, »…«, “…”, "…" and nested ‚…‘.
+    """Interiors [start, end) of quotations: „…“, »…«, «…», “…”, "…" and nested ‚…‘, ›…‹, ‹…›.
 
     An unclosed „ or » runs to the end of the text (safe side: its words are not touched); a lone
     straight or English quote mark (an inch sign, a typo) opens nothing.
