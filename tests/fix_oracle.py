@@ -49,8 +49,11 @@ FRONT_REST = ("slug: probe\nauthor: Lena Hoffmann\ndate: 2025-07-30\ndateline: H
               "tags: [NASA]\nteaser: Der Teaser - z.B. mit Fehlern...\nstatus: draft\nlanguage: de-DE\n")
 
 
-def make_draft(title: str, body: str, eol: str = "\n", bom: bool = False) -> bytes:
-    front = f"---\n{title}\n{FRONT_REST}---\n".replace("\n", eol)
+CLEAN_REST = FRONT_REST.replace("Der Teaser - z.B. mit Fehlern...", "Der Teaser ohne Befund.")
+
+
+def make_draft(title: str, body: str, eol: str = "\n", bom: bool = False, rest: str = FRONT_REST) -> bytes:
+    front = f"---\n{title}\n{rest}---\n".replace("\n", eol)
     return ((BOM if bom else "") + front + eol + "HOUSTON (dpa) – " + body).encode("utf-8")
 
 
