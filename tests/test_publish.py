@@ -29,7 +29,7 @@ def assert_clean(room: Newsroom) -> None:
 
 def test_publish_commits_as_author_with_editor_as_committer(newsroom):
     path = newsroom.approved_draft()
-    result = newsroom.publish(str(path), *EDITOR)
+    result = newsroom.publish(str(path), *EDITOR, real=True)  # the installed console script
     assert result.returncode == 0, result.stderr
     assert "veröffentlicht als " + TARGET in result.stdout
     fmt = "%an <%ae>%n%cn <%ce>%n%B"
@@ -71,8 +71,8 @@ def test_changed_article_needs_approval_then_makes_an_update_commit(newsroom):
     refused = newsroom.publish(str(path), *EDITOR)
     assert refused.returncode == 1 and "seit der Veröffentlichung geändert" in refused.stderr
     assert newsroom.content_head() == head
-    assert newsroom.edtool("submit", str(path)).returncode == 0
-    assert newsroom.edtool("approve", str(path), *EDITOR).returncode == 0
+    assert newsroom.run("submit", str(path)).returncode == 0
+    assert newsroom.run("approve", str(path), *EDITOR).returncode == 0
     result = newsroom.publish(str(path), *EDITOR)
     assert result.returncode == 0, result.stderr
     assert "aktualisiert" in result.stdout
@@ -149,8 +149,8 @@ def test_uncommitted_changes_at_the_target_are_refused(newsroom):
     path = newsroom.approved_draft()
     assert newsroom.publish(str(path), *EDITOR).returncode == 0
     (newsroom.content / TARGET).write_text("lokale Änderung\n", encoding="utf-8")
-    assert newsroom.edtool("submit", str(path)).returncode == 0
-    assert newsroom.edtool("approve", str(path), *EDITOR).returncode == 0
+    assert newsroom.run("submit", str(path)).returncode == 0
+    assert newsroom.run("approve", str(path), *EDITOR).returncode == 0
     result = newsroom.publish(str(path), *EDITOR)
     assert result.returncode == 1 and "nicht committete Änderungen" in result.stderr
     assert (newsroom.content / TARGET).read_text(encoding="utf-8") == "lokale Änderung\n"
@@ -352,7 +352,7 @@ def test_unpublish_retracts_with_its_own_commit(newsroom):
     path = newsroom.approved_draft()
     assert newsroom.publish(str(path), *EDITOR, "--push").returncode == 0
     published = newsroom.content_head()
-    result = newsroom.edtool("unpublish", str(path), *EDITOR, "--reason", "Falsche Preisangabe",
+    result = newsroom.run("unpublish", str(path), *EDITOR, "--reason", "Falsche Preisangabe",
                              "--content-repo", str(newsroom.content), "--push")
     assert result.returncode == 0, result.stderr
     assert not (newsroom.content / TARGET).exists()
@@ -364,11 +364,11 @@ def test_unpublish_retracts_with_its_own_commit(newsroom):
     draft = Draft.load(path).front_matter
     assert draft["status"] == "draft" and draft["unpublished_reason"] == "Falsche Preisangabe"
     assert "published_at" not in draft and "approved_by" not in draft
-    again = newsroom.edtool("unpublish", str(path), *EDITOR, "--reason", "x", "--content-repo", str(newsroom.content))
+    again = newsroom.run("unpublish", str(path), *EDITOR, "--reason", "x", "--content-repo", str(newsroom.content))
     assert again.returncode == 1 and "nur bei veröffentlichten" in again.stderr
     # back through review, it can be published again
-    assert newsroom.edtool("submit", str(path)).returncode == 0
-    assert newsroom.edtool("approve", str(path), *EDITOR).returncode == 0
+    assert newsroom.run("submit", str(path)).returncode == 0
+    assert newsroom.run("approve", str(path), *EDITOR).returncode == 0
     assert newsroom.publish(str(path), *EDITOR).returncode == 0
     assert newsroom.content_log()[:3] == ["Publish: Kuka stellt lernfähigen Schweißroboter vor",
                                           "Unpublish: Kuka stellt lernfähigen Schweißroboter vor",
@@ -414,3 +414,276 @@ def test_pattern_without_slug_is_a_usage_error(newsroom):
     path = newsroom.approved_draft()
     result = newsroom.publish(str(path), *EDITOR)
     assert result.returncode == 2 and "{slug} fehlt" in result.stderr
+
+
+# -- ownership of a slug comes from the content repository's history ----------------------------------
+def published_copy(room: Newsroom) -> tuple:
+    """kuka.md published; kopie.md a byte copy of it (same slug, same commit: field, status published)."""
+    original = room.approved_draft("kuka.md")
+    assert room.publish(str(original), *EDITOR).returncode == 0
+    copy = room.drafts / "kopie.md"
+    copy.write_bytes(original.read_bytes().replace(b"im Fr\xc3\xbchjahr", b"sofort"))
+    return original, copy
+
+
+@pytest.mark.parametrize("command", ["publish", "submit", "unpublish", "publish re-approved"])
+def test_a_copy_of_a_published_draft_never_takes_its_article(newsroom, command):
+    original, copy = published_copy(newsroom)
+    if command == "publish re-approved":  # the copy forges a fresh approval of its own text
+        from edtool.workflow import approval_digest, edit_front_matter
+
+        draft = Draft.load(copy)
+        copy.write_bytes(edit_front_matter(draft, {"status": "approved", "approved_digest": approval_digest(draft)}))
+    before, snapshot, article = copy.read_bytes(), state(newsroom), (newsroom.content / TARGET).read_bytes()
+    repo = ("--content-repo", str(newsroom.content))
+    result = {"submit": lambda: newsroom.run("submit", str(copy), *repo),
+              "unpublish": lambda: newsroom.run("unpublish", str(copy), *EDITOR, "--reason", "weg", *repo)
+              }.get(command, lambda: newsroom.publish(str(copy), *EDITOR))()
+    assert result.returncode == 1, result.stdout
+    assert "bereits von einem anderen Artikel belegt" in result.stderr
+    assert "Entwurf drafts/kuka.md" in result.stderr  # names the owner
+    assert copy.read_bytes() == before and state(newsroom) == snapshot
+    assert (newsroom.content / TARGET).read_bytes() == article
+
+
+def test_slug_owner_for_the_check(newsroom):
+    from edtool.publish import slug_owner
+    from edtool.styleguide import StyleGuide
+
+    guide = StyleGuide.load(newsroom.desk / "styleguide.yaml")
+    original, copy = published_copy(newsroom)
+    assert slug_owner(guide, original, content_repo=newsroom.content) is None  # its own
+    owner = slug_owner(guide, copy, content_repo=newsroom.content)
+    assert owner is not None and owner.draft == "drafts/kuka.md" and owner.target == TARGET
+    assert owner.commit == git("rev-list", "-1", "HEAD", "--", TARGET, cwd=newsroom.content)
+    other_month = newsroom.write_draft("neu.md", date="2025-10-01")  # same slug, another path
+    assert slug_owner(guide, other_month, content_repo=newsroom.content).target == TARGET
+    free = newsroom.write_draft("frei.md", slug="ein-freier-slug")
+    assert slug_owner(guide, free, content_repo=newsroom.content) is None
+    bad = newsroom.write_draft("kaputt.md", slug="", date="kein Datum")  # metadata check's business
+    assert slug_owner(guide, bad, content_repo=newsroom.content) is None
+
+
+def test_submit_names_the_owner_of_a_hand_made_article(newsroom):
+    (newsroom.content / "articles/2025/08").mkdir(parents=True)
+    (newsroom.content / TARGET).write_text("von Hand\n", encoding="utf-8")
+    git("add", ".", cwd=newsroom.content)
+    git("commit", "-q", "-m", "manual", cwd=newsroom.content)
+    path = newsroom.write_draft()
+    before = path.read_bytes()
+    result = newsroom.run("submit", str(path), "--content-repo", str(newsroom.content))
+    assert result.returncode == 1 and "nicht mit edtool angelegt" in result.stderr
+    assert path.read_bytes() == before
+    # without a configured content repository submit does not look
+    assert newsroom.run("submit", str(path)).returncode == 0
+
+
+def test_owner_is_who_created_the_article_not_who_touched_it_last(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    article = newsroom.content / TARGET
+    article.write_text(article.read_text(encoding="utf-8") + "\nNachtrag von Hand.\n", encoding="utf-8")
+    git("commit", "-q", "-am", "Tippfehler\n\nDraft: drafts/kopie.md", cwd=newsroom.content)  # a later commit
+    copy = newsroom.approved_draft("kopie.md")
+    result = newsroom.publish(str(copy), *EDITOR)
+    assert result.returncode == 1 and "Entwurf drafts/kuka.md" in result.stderr
+
+
+def test_same_draft_at_a_new_date_is_told_it_is_published_already(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    moved = newsroom.approved_draft("kuka.md", date="2025-09-01")
+    result = newsroom.publish(str(moved), *EDITOR)
+    assert result.returncode == 1 and "bereits als " + TARGET + " veröffentlicht" in result.stderr
+
+
+# -- commit messages carry single-line, sanitised values ------------------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(subject=st.text(max_size=40), values=st.lists(st.text(max_size=40), min_size=1, max_size=4))
+def test_property_commit_messages_have_exactly_the_trailers_given(subject, values):
+    import unicodedata
+
+    from edtool.publish import commit_message, trailers
+
+    keys = ["Slug", "Approved-by", "Draft", "Reason"][:len(values)]
+    message = commit_message("Publish: " + subject, list(zip(keys, values)))
+    lines = message.splitlines()
+    assert len(lines) == 2 + len(values) and lines[1] == "" and lines[0].startswith("Publish:")
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for line in lines for ch in line)
+    assert message == message.replace("\r", "") and message.count("\n") == len(lines)
+    assert list(trailers(message)) == keys
+
+
+def test_newlines_and_escapes_never_become_trailers_or_subjects(newsroom):
+    name = "kuka\nSigned-off-by: Mallory <m@example.org>\x1b[2J.md"
+    title = "Kuka stellt \x1b[31mneuen\u2028Approved-by: Mallory Roboter vor"
+    path = newsroom.approved_draft(name, title=json_string(title))
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    message = git("log", "-1", "--format=%B", cwd=newsroom.content)
+    parsed = git("interpret-trailers", "--parse", cwd=newsroom.content, input_=message)
+    assert [line.split(":")[0] for line in parsed.splitlines()] == ["Slug", "Approved-by", "Draft"]
+    assert "Draft: drafts/kuka Signed-off-by: Mallory <m@example.org> [2J.md" in parsed
+    subject = git("log", "-1", "--format=%s", cwd=newsroom.content)
+    assert subject == "Publish: Kuka stellt [31mneuen Approved-by: Mallory Roboter vor"
+    assert "\x1b" not in message
+    # the sanitised name still owns the article: publishing again is a no-op
+    assert "unverändert" in newsroom.publish(str(path), *EDITOR).stdout
+
+
+def test_a_forged_approver_is_refused(newsroom):
+    path = newsroom.approved_draft(extra='approved_by: "Katrin Vogel\\nSigned-off-by: Mallory <m@example.org>"\n')
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 1 and "steht nicht in der Liste" in result.stderr
+    assert newsroom.content_log() == ["Start"]
+
+
+def test_unpublish_reason_stays_one_trailer(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    result = newsroom.run("unpublish", str(path), *EDITOR, "--reason", "Falsch\nApproved-by: \x1bMallory",
+                          "--content-repo", str(newsroom.content))
+    assert result.returncode == 0, result.stderr
+    parsed = git("interpret-trailers", "--parse", cwd=newsroom.content,
+                 input_=git("log", "-1", "--format=%B", cwd=newsroom.content))
+    assert parsed.splitlines() == ["Slug: kuka-schweissroboter", "Unpublished-by: Katrin Vogel",
+                                   "Reason: Falsch Approved-by: Mallory", "Draft: drafts/kuka.md"]
+
+
+def json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=True)
+
+
+# -- a kill during git commit: the stale index.lock is found, removed, and the run completes ------------
+def blocking_hook(room: Newsroom, name: str = "pre-commit") -> Path:
+    """A content repository hook that blocks the first commit (git holds index.lock meanwhile)."""
+    mark = room.root / f"{name}.started"
+    hook = room.content / ".git" / "hooks" / name
+    hook.write_text(f'#!/bin/sh\nif [ ! -e "{mark}" ]; then : > "{mark}"; sleep 120; fi\nexit 0\n', encoding="utf-8")
+    hook.chmod(0o755)
+    return mark
+
+
+def wait_for(path: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "hook never started"
+        time.sleep(0.05)
+
+
+def test_sigkill_during_git_commit_leaves_a_lock_that_the_next_run_clears(newsroom):
+    import signal
+
+    from workflow_support import edtool_command
+
+    mark = blocking_hook(newsroom)
+    path = newsroom.approved_draft()
+    before = path.read_bytes()
+    proc = subprocess.Popen([*edtool_command(), "publish", str(path), "--content-repo", str(newsroom.content),
+                             *EDITOR], cwd=newsroom.desk, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    wait_for(mark, proc)
+    os.killpg(proc.pid, signal.SIGKILL)  # edtool, git commit, the hook: all at once
+    proc.wait(timeout=30)
+    lock = newsroom.content / ".git" / "index.lock"
+    assert lock.exists() and (newsroom.content / ".git" / "edtool-publish.json").exists()
+    assert newsroom.content_log() == ["Start"] and path.read_bytes() == before
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "Verwaiste Git-Sperrdatei(en) .git/index.lock" in result.stdout and "next-index-" in result.stdout
+    assert "zurückgenommen" in result.stdout and "veröffentlicht als" in result.stdout
+    assert newsroom.content_log() == ["Publish: Kuka stellt lernfähigen Schweißroboter vor", "Start"]
+    assert Draft.load(path).front_matter["commit"] == newsroom.content_head()
+    assert [p.name for p in (newsroom.content / ".git").glob("*.lock")] == ["edtool-publish.lock"]  # ours stays
+    assert_clean(newsroom)
+
+
+def test_stale_lock_after_the_commit_completes_the_publication(newsroom):
+    path = newsroom.approved_draft()
+    crashed = newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": "git-commit"})
+    assert crashed.returncode == 86
+    (newsroom.content / ".git" / "index.lock").write_bytes(b"")  # as a git killed in its last step leaves it
+    result = newsroom.publish(str(path), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "Sperrdatei" in result.stdout and "abgeschlossen" in result.stdout
+    assert Draft.load(path).front_matter["commit"] == newsroom.content_head()
+    assert_clean(newsroom)
+
+
+def test_a_lock_held_by_a_live_git_is_left_alone(newsroom):
+    import signal
+
+    mark = blocking_hook(newsroom)
+    (newsroom.content / "notiz.txt").write_text("von Hand\n", encoding="utf-8")
+    git("add", "notiz.txt", cwd=newsroom.content)
+    other = subprocess.Popen(["git", "commit", "-q", "-m", "Notiz", "--", "notiz.txt"], cwd=newsroom.content, start_new_session=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(mark, other)  # a partial commit holds index.lock while its hook runs
+        assert (newsroom.content / ".git" / "index.lock").exists()
+        path = newsroom.approved_draft()
+        before, head = path.read_bytes(), newsroom.content_head()
+        result = newsroom.publish(str(path), *EDITOR)
+        assert result.returncode == 2
+        assert f"anderer Git-Prozess (PID {other.pid})" in result.stderr and "nichts geändert" in result.stderr
+        assert (newsroom.content / ".git" / "index.lock").exists()
+        assert path.read_bytes() == before and newsroom.content_head() == head
+    finally:
+        os.killpg(other.pid, signal.SIGKILL)
+        other.wait(timeout=30)
+
+
+# -- ownership and "already published" survive git pull --rebase ---------------------------------------
+def test_ownership_survives_a_rebase(newsroom):
+    first = newsroom.approved_draft("a.md", slug="artikel-a")
+    assert newsroom.publish(str(first), *EDITOR, "--push").returncode == 0
+    other = newsroom.root / "other"
+    git("clone", "-q", str(newsroom.remote), str(other), cwd=newsroom.root)
+    (other / "impressum.md").write_text("Impressum\n", encoding="utf-8")
+    git("add", ".", cwd=other)
+    git("commit", "-q", "-m", "Impressum", cwd=other)
+    git("push", "-q", "origin", "main", cwd=other)
+    second = newsroom.approved_draft("b.md", slug="artikel-b")
+    assert newsroom.publish(str(second), *EDITOR, "--push").returncode == 1  # rejected
+    old_sha = Draft.load(second).front_matter["commit"]
+    git("pull", "-q", "--rebase", "origin", "main", cwd=newsroom.content)
+    git("reflog", "expire", "--expire=now", "--all", cwd=newsroom.content)
+    git("gc", "-q", "--prune=now", cwd=newsroom.content)
+    assert git("cat-file", "-t", old_sha, cwd=newsroom.content, check=False) == ""  # really gone
+    # already published: unchanged, and the draft now names the rewritten commit
+    result = newsroom.publish(str(second), *EDITOR)
+    assert result.returncode == 0, result.stderr
+    assert "unverändert" in result.stdout and "nach einem Rebase" in result.stdout
+    new_sha = Draft.load(second).front_matter["commit"]
+    assert new_sha == git("rev-list", "-1", "HEAD", "--", "articles/2025/08/artikel-b.md", cwd=newsroom.content)
+    # a copy still cannot take it; the owner can still correct and retract it
+    copy = newsroom.drafts / "b-kopie.md"
+    copy.write_bytes(second.read_bytes())
+    assert "Entwurf drafts/b.md" in newsroom.publish(str(copy), *EDITOR).stderr
+    second.write_text(second.read_text(encoding="utf-8").replace("im Frühjahr", "im Mai"), encoding="utf-8")
+    assert newsroom.run("submit", str(second)).returncode == 0
+    assert newsroom.run("approve", str(second), *EDITOR).returncode == 0
+    result = newsroom.publish(str(second), *EDITOR)
+    assert result.returncode == 0 and "aktualisiert" in result.stdout, result.stderr
+    git("reset", "-q", "--hard", "HEAD", cwd=newsroom.content)
+    result = newsroom.run("unpublish", str(second), *EDITOR, "--reason", "Doppelt", "--content-repo",
+                          str(newsroom.content))
+    assert result.returncode == 0, result.stderr
+    assert not (newsroom.content / "articles/2025/08/artikel-b.md").exists()
+
+
+def test_unpublish_finds_the_article_by_history_when_the_pattern_moved(newsroom):
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    newsroom.styleguide(publish={"path": "news/{slug}.md"})
+    text = path.read_text(encoding="utf-8").replace("commit: ", "commit: 0000000")  # a useless commit field
+    path.write_text(text, encoding="utf-8")
+    result = newsroom.run("unpublish", str(path), *EDITOR, "--reason", "Alt", "--content-repo", str(newsroom.content))
+    assert result.returncode == 0, result.stderr
+    assert not (newsroom.content / TARGET).exists()

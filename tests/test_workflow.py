@@ -82,7 +82,7 @@ def test_approve_refused_while_checks_find_errors(newsroom):
     ("approved", ["submit"], "steht auf „approved“"),
 ])
 def test_illegal_transitions_are_refused_clearly(newsroom, status, command, needle):
-    path = newsroom.write_draft(status=status)
+    path = newsroom.approved_draft() if status == "approved" else newsroom.write_draft(status=status)
     before = path.read_bytes()
     result = newsroom.cli(command[0], str(path), *command[1:])
     assert result.exit_code == 1
@@ -225,3 +225,220 @@ def test_status_board_on_a_terminal_is_a_table(newsroom, monkeypatch):
     assert all(len(line) <= 80 for line in lines)
     body = [line for line in lines if "review" in line or "approved" in line]
     assert "review" in body[0] and "approved" in body[1] and "Katrin Vogel" in body[1]
+
+
+# -- an approval binds the approved text --------------------------------------------------------------
+def approve_for_real(room: Newsroom, **fields):
+    path = room.write_draft(**fields)
+    submit(path, guide_of(room))
+    approve(path, "Katrin Vogel", guide_of(room))
+    return path
+
+
+def test_approve_records_the_digest_of_the_approved_text(newsroom):
+    from edtool.workflow import approval_digest
+
+    path = approve_for_real(newsroom)
+    draft = Draft.load(path)
+    assert draft.front_matter["approved_digest"] == approval_digest(draft)
+    assert draft.front_matter["approved_digest"].startswith("sha256:") and len(draft.front_matter["approved_digest"]) == 71
+
+
+CHANGES_AFTER_APPROVAL = {
+    "body": lambda t: t.replace("im Frühjahr", "im Herbst"),
+    "author is now the approver": lambda t: t.replace("author: Jonas Weber", "author: Katrin Vogel"),
+    "co-author added": lambda t: t.replace("author: Jonas Weber", "author: [Jonas Weber, Lena Hoffmann]"),
+    "title": lambda t: t.replace("title: Kuka stellt", "title: Kuka zeigt"),
+    "embargo added": lambda t: t.replace("language: de-DE\n", "language: de-DE\nembargo: 2020-01-01T06:00:00Z\n"),
+    "front matter comment": lambda t: t.replace("category: Robotik\n", "category: Robotik  # geprüft?\n"),
+    "one character": lambda t: t.replace("Schweißer", "Schweisser"),
+    "trailing space in the body": lambda t: t.rstrip("\n") + " \n",
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES_AFTER_APPROVAL))
+def test_publish_refuses_text_changed_after_approval(newsroom, change):
+    path = approve_for_real(newsroom)
+    path.write_text(CHANGES_AFTER_APPROVAL[change](path.read_text(encoding="utf-8")), encoding="utf-8")
+    before, head = path.read_bytes(), newsroom.content_head()
+    result = newsroom.publish(str(path), "--editor", "Katrin Vogel")
+    assert result.returncode == 1, result.stdout
+    assert "nach der Freigabe geändert" in result.stderr and "edtool submit" in result.stderr
+    assert newsroom.content_head() == head and path.read_bytes() == before
+    assert git_status(newsroom) == ""
+
+
+def git_status(room: Newsroom) -> str:
+    from workflow_support import git
+
+    return git("status", "--porcelain", "--untracked-files=all", cwd=room.content)
+
+
+def test_changed_after_approval_goes_back_through_review(newsroom):
+    path = approve_for_real(newsroom)
+    path.write_text(path.read_text(encoding="utf-8").replace("im Frühjahr", "im Herbst"), encoding="utf-8")
+    outcome = submit(path, guide_of(newsroom))
+    assert outcome.old == "approved" and outcome.new == "review"
+    fm = Draft.load(path).front_matter
+    assert not {"approved_by", "approved_at", "approved_digest"} & set(fm)
+    approve(path, "Katrin Vogel", guide_of(newsroom))
+    result = newsroom.publish(str(path), "--editor", "Katrin Vogel")
+    assert result.returncode == 0, result.stderr
+    from workflow_support import git
+
+    assert "im Herbst" in git("show", "HEAD:articles/2025/08/kuka-schweissroboter.md", cwd=newsroom.content)
+
+
+def test_approval_survives_workflow_fields_and_line_endings(newsroom):
+    import re
+
+    path = approve_for_real(newsroom)
+    text = re.sub(r"(?m)^approved_at: .*$", "approved_at: 2025-08-12T09:00:00+02:00", path.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^submitted_at: .*\n", "", text)
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    result = newsroom.publish(str(path), "--editor", "Katrin Vogel")
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_approval_without_digest_needs_a_new_review(newsroom):
+    path = newsroom.write_draft(status="approved", extra="approved_by: Katrin Vogel\n")
+    result = newsroom.publish(str(path), "--editor", "Katrin Vogel")
+    assert result.returncode == 1 and "approved_digest" in result.stderr and "edtool submit" in result.stderr
+    assert newsroom.content_log() == ["Start"]
+
+
+def test_a_valid_approval_cannot_be_submitted_again(newsroom):
+    path = approve_for_real(newsroom)
+    before = path.read_bytes()
+    result = newsroom.cli("submit", str(path))
+    assert result.exit_code == 1 and "steht auf „approved“" in result.output
+    assert path.read_bytes() == before
+
+
+# property: the digest changes with every change a reader could see, never with the workflow's own fields
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from edtool.workflow import WORKFLOW_FIELDS, approval_digest, check_four_eyes  # noqa: E402
+
+APPROVED = draft_text(status="approved", extra="approved_by: Katrin Vogel\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.integers(min_value=APPROVED.index("\n---\n") + 5, max_value=len(APPROVED)),
+       text=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff"),
+                    min_size=1, max_size=5))
+def test_property_any_body_change_changes_the_digest(position, text):
+    original = Draft.from_text(APPROVED)
+    changed = Draft.from_text(APPROVED[:position] + text + APPROVED[position:])
+    if changed.body.replace("\r\n", "\n") != original.body:
+        assert approval_digest(changed) != approval_digest(original)
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(["title", "slug", "author", "dateline", "teaser", "category", "embargo", "x-notiz"]),
+       value=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30))
+def test_property_any_article_field_change_changes_the_digest(field, value):
+    from edtool.workflow import edit_front_matter
+
+    original = Draft.from_text(APPROVED)
+    edited = Draft.from_bytes(edit_front_matter(original, {field: value}))
+    if edited.front_matter != original.front_matter:
+        assert approval_digest(edited) != approval_digest(original)
+
+
+@settings(max_examples=100, deadline=None)
+@given(field=st.sampled_from(WORKFLOW_FIELDS),
+       value=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30))
+def test_property_workflow_fields_do_not_change_the_digest(field, value):
+    from edtool.workflow import edit_front_matter
+
+    original = Draft.from_text(APPROVED)
+    edited = Draft.from_bytes(edit_front_matter(original, {field: value}))
+    assert approval_digest(edited) == approval_digest(original)
+
+
+# -- four eyes on normalised names and known people ---------------------------------------------------
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u202a", "\u202b",
+             "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u034f", "\u180e"]
+
+
+def variants_of(name: str):
+    """Strategies for spellings that a reader sees as the same name."""
+    import unicodedata
+
+    def build(parts):
+        form, invisible, positions, case, space = parts
+        text = unicodedata.normalize(form, name)
+        text = "".join(ch.upper() if case and i % 2 else ch for i, ch in enumerate(text))
+        text = text.replace(" ", space)
+        for pos in sorted(positions, reverse=True):
+            pos = min(pos, len(text))
+            text = text[:pos] + invisible + text[pos:]
+        return text
+
+    return st.tuples(st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"]), st.sampled_from(INVISIBLE),
+                     st.lists(st.integers(min_value=0, max_value=len(name) + 2), max_size=3), st.booleans(),
+                     st.sampled_from([" ", "  ", "\u00a0", "\u2009", "\u3000", " \t "])).map(build)
+
+
+@pytest.fixture(scope="module")
+def desk_guide():
+    return StyleGuide.load(PROJECT / "styleguide.yaml")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_property_an_author_never_approves_in_another_spelling(desk_guide, data):
+    author = data.draw(st.sampled_from(["Jonas Weber", "Miriam Schulz", "Lena Hoffmann"]))
+    spelled = data.draw(variants_of(author))
+    draft = Draft.from_text(draft_text(status="review", author=f"[Katrin Vogel, {author}]"
+                                       if author != "Katrin Vogel" else author))
+    with pytest.raises(WorkflowError, match="Vier-Augen-Prinzip"):
+        check_four_eyes(draft, spelled, desk_guide)
+    # and the author may not be spelled differently either
+    draft = Draft.from_text(draft_text(status="review", author=f'"{spelled}"'))
+    with pytest.raises(WorkflowError, match="Vier-Augen-Prinzip"):
+        check_four_eyes(draft, author, desk_guide)
+
+
+@pytest.mark.parametrize("editor, needle", [
+    ("Jonas\u200b Weber", "Vier-Augen-Prinzip"),
+    ("\u202eJONAS  weber\u202c", "Vier-Augen-Prinzip"),
+    ("\uff2a\uff4f\uff4e\uff41\uff53 \uff37\uff45\uff42\uff45\uff52", "Vier-Augen-Prinzip"),  # fullwidth
+    ("J\u043enas Weber", "steht nicht in der Liste"),  # Cyrillic o: not a known person
+    ("Petra Neu", "steht nicht in der Liste"),
+    ("", "--editor"),
+])
+def test_approve_refuses_the_author_and_unknown_people(newsroom, editor, needle):
+    path = newsroom.write_draft(status="review", author="Jonas Weber")
+    before = path.read_bytes()
+    result = newsroom.cli("approve", str(path), "--editor", editor)
+    assert result.exit_code == 1, result.output
+    assert needle in result.output
+    assert path.read_bytes() == before
+
+
+def test_an_unknown_author_cannot_be_approved(newsroom):
+    path = newsroom.write_draft(status="review", author="J\u043enas Weber")  # lookalike, not on the list
+    before = path.read_bytes()
+    result = newsroom.cli("approve", str(path), "--editor", "Katrin Vogel")
+    assert result.exit_code == 1 and "steht nicht in der Liste „authors:“" in result.output
+    assert path.read_bytes() == before
+
+
+def test_the_approver_is_recorded_as_the_desk_writes_the_name(newsroom):
+    path = newsroom.write_draft(status="review")
+    result = newsroom.cli("approve", str(path), "--editor", "KATRIN\u00a0vogel\u200b")
+    assert result.exit_code == 0, result.output
+    assert Draft.load(path).front_matter["approved_by"] == "Katrin Vogel"
+
+
+def test_without_an_authors_list_names_are_compared_normalised(newsroom):
+    import unicodedata
+
+    newsroom.styleguide(authors=[])
+    path = newsroom.write_draft(status="review", author="Jöns Weber")
+    for spelled in (unicodedata.normalize("NFD", "jöns weber"), "Jöns\u200b Weber", "JÖNS\u2066 WEBER"):
+        result = newsroom.cli("approve", str(path), "--editor", spelled)
+        assert result.exit_code == 1 and "Vier-Augen-Prinzip" in result.output, spelled
+    assert newsroom.cli("approve", str(path), "--editor", "Anna Berg").exit_code == 0

@@ -54,8 +54,8 @@ def draft_text(title: str = "Kuka stellt lernfähigen Schweißroboter vor", slug
     )
 
 
-def git(*args: str, cwd: Path, check: bool = True, env: dict | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+def git(*args: str, cwd: Path, check: bool = True, env: dict | None = None, input_: str | None = None) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input_,
                             env={**os.environ, **(env or {})})
     if check and result.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
@@ -88,7 +88,13 @@ class Newsroom:
         return path
 
     def approved_draft(self, name: str = "kuka.md", **fields) -> Path:
+        """A draft approved earlier: approver, time, and the digest of the text as approved."""
+        from edtool.draft import Draft
+        from edtool.workflow import approval_digest
+
         fields.setdefault("extra", "approved_by: Katrin Vogel\napproved_at: 2025-08-12T09:00:00+02:00\n")
+        text = draft_text(status="approved", **fields)
+        fields["extra"] += f"approved_digest: {approval_digest(Draft.from_text(text))}\n"
         return self.write_draft(name, status="approved", **fields)
 
     def styleguide(self, **sections) -> None:
@@ -110,8 +116,21 @@ class Newsroom:
 
         return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
-    def publish(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
-        return self.edtool("publish", *args, "--content-repo", str(self.content), **kwargs)
+    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """In-process like `cli`, with the subprocess result's shape (returncode, stdout, stderr)."""
+        from typer.testing import CliRunner
+
+        from edtool.cli.main import app
+
+        result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+    def publish(self, *args: str, env: dict | None = None, real: bool = False) -> subprocess.CompletedProcess:
+        """In-process; a real process when asked or when a test hook may end the process."""
+        args = ("publish", *args, "--content-repo", str(self.content))
+        if real or any(key.startswith("EDTOOL_TEST_") for key in env or {}):
+            return self.edtool(*args, env=env)
+        return self.run(*args, env=env)
 
     def content_log(self) -> list[str]:
         return git("log", "--format=%s", cwd=self.content).splitlines()

@@ -23,8 +23,9 @@ from edtool.draft import Draft, DraftError
 from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
-from edtool.workflow import (WorkflowError, authors_of, count_findings, digest, edit_front_matter, load_draft,
-                             now_iso, parse_datetime, same_person, signed, status_of, write_if_unchanged)
+from edtool.workflow import (Person, WorkflowError, authors_of, check_approval, check_four_eyes, count_findings,
+                             desk_people, digest, edit_front_matter, find_person, load_draft, now_iso, one_line,
+                             parse_datetime, signed, status_of, write_if_unchanged)
 
 DEFAULT_PATTERN = "articles/{year}/{month}/{slug}.md"
 CONTENT_ENV = "EDTOOL_CONTENT_REPO"
@@ -34,8 +35,11 @@ LOCK_TIMEOUT_ENV = "EDTOOL_LOCK_TIMEOUT"
 # Test hooks: end the process right after a step (write|git-commit|commit|draft), or pause after the write.
 CRASH_ENV = "EDTOOL_TEST_CRASH_AFTER"
 DELAY_ENV = "EDTOOL_TEST_DELAY_AFTER_WRITE"
+# Git's own lock files; one left by a killed git blocks every later command. Without /proc, a lock
+# counts as stale only when it is this old.
+STALE_LOCK_AGE = 600.0
 # Fields that belong to the draft's workflow, not to the published article.
-DRAFT_ONLY = ("commit", "submitted_at", "rejected_by", "rejected_at", "rejected_reason",
+DRAFT_ONLY = ("commit", "approved_digest", "submitted_at", "rejected_by", "rejected_at", "rejected_reason",
               "unpublished_by", "unpublished_at", "unpublished_reason")
 
 
@@ -54,32 +58,108 @@ def _test_hook(step: str) -> None:
         time.sleep(float(os.environ[DELAY_ENV]))
 
 
-@dataclass
-class Person:
-    name: str
-    email: str
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-
 def authors_table(guide: StyleGuide) -> list[Person]:
-    people = []
-    for index, entry in enumerate(guide.data.get("authors") or []):
-        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("email"):
-            raise PublishError(str(guide.error("jeder Eintrag unter „authors“ braucht name und email",
-                                               "authors", index)), fatal=True)
-        people.append(Person(" ".join(str(entry["name"]).split()), str(entry["email"]).strip()))
-    return people
+    try:
+        return desk_people(guide)
+    except ValueError as exc:
+        raise PublishError(str(exc), fatal=True) from None
 
 
-def find_person(people: list[Person], name: str) -> Person | None:
-    return next((p for p in people if same_person(p.name, name)), None)
+def trailers(message: str) -> dict[str, str]:
+    """The trailers of a commit message: `Key: value` lines of its last paragraph (the last one wins)."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    found: dict[str, str] = {}
+    if len(paragraphs) < 2:
+        return found
+    for line in paragraphs[-1].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", key):
+            found[key] = value.strip()
+    return found
 
 
-def _trailer(message: str, key: str) -> str | None:
-    found = re.findall(rf"^{re.escape(key)}: (.+)$", message, flags=re.MULTILINE)
-    return found[-1].strip() if found else None
+def commit_message(subject: str, fields: list[tuple[str, Any]]) -> str:
+    """A subject line and trailers, each value on one sanitised line (no forged trailers, no escapes)."""
+    lines = [one_line(subject) or "-", ""]
+    lines += [f"{key}: {one_line(value) or '-'}" for key, value in fields]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SlugOwner:
+    """Who owns an article in the content repository: the draft named in the commit that created it."""
+
+    target: str
+    draft: str | None  # None: the file was not created by edtool
+    commit: str
+
+    def describe(self) -> str:
+        if self.draft:
+            return msg("publish.owner-draft", draft=self.draft, commit=self.commit[:10])
+        return msg("publish.owner-manual", commit=self.commit[:10])
+
+    def refusal(self, path: str | Path, slug: Any, ref: str | None = None) -> str:
+        if ref is not None and self.draft == ref:
+            return msg("publish.slug-moved", path=path, target=self.target, commit=self.commit[:10])
+        return msg("publish.slug-taken", path=path, slug=one_line(slug), target=self.target, owner=self.describe())
+
+
+def content_repo_configured(guide: StyleGuide, content_repo: str | Path | None = None) -> bool:
+    return bool(content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo"))
+
+
+def slug_owner(guide: StyleGuide, draft_path: str | Path, draft: Draft | None = None,
+               content_repo: str | Path | None = None) -> SlugOwner | None:
+    """The owner of the draft's slug in the content repository when that is not this draft (None when the
+    slug is free or the draft's own, or when date or slug are unusable: the metadata check reports those).
+    Raises PublishError when the content repository cannot be read."""
+    path = Path(draft_path)
+    if draft is None:
+        draft, _ = load_draft(path)
+    publisher = Publisher(guide, content_repo)
+    try:
+        try:
+            target = publisher.target_for(draft)
+        except PublishError as exc:
+            if exc.fatal:
+                raise
+            return None
+        ref = publisher.draft_ref(path)
+        owner = publisher.taken_by(draft, target, ref)
+        return None if owner is None or owner.draft == ref else owner
+    finally:
+        publisher.close()
+
+
+def _git_processes(root: Path, git_dir: Path) -> tuple[list[int], bool]:
+    """Pids of git processes working in the repository (not this process's own cat-file helpers), and
+    whether some git process could not be inspected. Empty and True when /proc is not there."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return [], True
+    me, found, unclear = os.getpid(), [], False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text(errors="replace")
+        except OSError:
+            continue
+        name = os.path.basename(argv[0].decode(errors="replace")) if argv and argv[0] else ""
+        if name != "git" and not name.startswith("git-"):
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1]) if ")" in stat else -1
+        if parent == me and b"cat-file" in argv:
+            continue
+        try:
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            unclear = True  # another user's git: where it works is not visible
+            continue
+        if cwd.is_relative_to(root) or cwd.is_relative_to(git_dir):
+            found.append(int(entry.name))
+    return found, unclear
 
 
 @dataclass
@@ -126,10 +206,14 @@ class Publisher:
         self.remote = str(settings.get("remote") or "origin")
         self.pattern = str(settings.get("path") or DEFAULT_PATTERN)
         self.people = authors_table(guide)
-        self.editor_name = " ".join((editor or "").split()) or None
+        self.editor_name = one_line(editor or "") or None
         self.git_dir = Path(self.repo.git_dir)
         self.journal_path = self.git_dir / JOURNAL_NAME
         self.pushed_needed = False
+
+    def close(self) -> None:
+        """End GitPython's helper processes."""
+        self.repo.close()
 
     # -- identities -------------------------------------------------------------------------------
     def _git_identity(self) -> Person | None:
@@ -138,7 +222,7 @@ class Publisher:
         except git.GitCommandError:
             return None
         match = re.match(r"^(.*?) <(.*)> \d+ [+-]\d{4}$", ident.strip())
-        return Person(match.group(1), match.group(2)) if match and match.group(2) else None
+        return Person(one_line(match.group(1)), one_line(match.group(2))) if match and match.group(2) else None
 
     def committer(self) -> Person:
         ident = self._git_identity()
@@ -169,9 +253,9 @@ class Publisher:
         """How the draft is named in trailers: relative to the desk (styleguide.yaml's folder)."""
         full = path.resolve()
         try:
-            return full.relative_to(self.guide.folder).as_posix()
+            return one_line(full.relative_to(self.guide.folder).as_posix())
         except ValueError:
-            return full.name
+            return one_line(full.name)
 
     def target_for(self, draft: Draft) -> str:
         fm = draft.front_matter
@@ -245,14 +329,22 @@ class Publisher:
                 entries.append((sha.strip(), body))
         return entries
 
-    def owned(self, target: str, draft_ref: str, draft_commit: Any) -> bool:
-        history = self.history(target)
-        if not history:
-            return False
-        if (isinstance(draft_commit, str) and len(draft_commit) >= 7
-                and any(sha.startswith(draft_commit) for sha, _ in history)):
-            return True
-        return _trailer(history[0][1], "Draft") == draft_ref
+    def owner_of(self, target: str) -> SlugOwner | None:
+        """The draft recorded in the commit that created the article now at `target` (its Draft trailer).
+        Derived from history by path, so it survives a rebase and cannot be copied with a front matter field."""
+        if self.at_head(target) is None:
+            return None
+        out = self.repo.git.log("-1", "--diff-filter=A", "--format=%H%x00%B", "--", target)
+        sha, _, body = out.partition("\x00")
+        return SlugOwner(target, trailers(body).get("Draft") or None, sha.strip() or "?")
+
+    def taken_by(self, draft: Draft, target: str, ref: str) -> SlugOwner | None:
+        """The owner of the slug when it is not the draft `ref`: at the target, or at the same slug elsewhere."""
+        owner = self.owner_of(target)
+        if owner is not None:
+            return owner if owner.draft != ref else None
+        other = self.same_slug_elsewhere(draft, target)
+        return self.owner_of(other) if other else None
 
     def same_slug_elsewhere(self, draft: Draft, target: str) -> str | None:
         """Another tracked file the pattern would give this slug (e.g. the same slug in another month)."""
@@ -273,6 +365,11 @@ class Publisher:
         status = status_of(draft)
         if status not in ("approved", "published"):
             raise PublishError(msg("publish.not-approved", path=path, status=status))
+        if status == "approved":
+            check_approval(draft)  # only the text that was approved
+            approver = check_four_eyes(draft, one_line(draft.front_matter.get("approved_by") or ""), self.guide)
+        else:
+            approver = one_line(draft.front_matter.get("approved_by") or "") or "-"
         errors, _, _ = count_findings(path, self.guide)
         if errors:
             raise PublishError(msg("publish.has-errors", path=path, count=errors))
@@ -291,10 +388,11 @@ class Publisher:
         slug = draft.front_matter.get("slug")
         old = self.at_head(target)
         plan = Plan(path, draft, before, "publish", target, old=old, author=authors[0])
-        title = " ".join(str(draft.front_matter.get("title") or slug).split())
+        title = one_line(draft.front_matter.get("title") or slug)
+        owner = self.taken_by(draft, target, ref)
+        if owner is not None:
+            raise PublishError(owner.refusal(path, slug, ref))
         if old is not None:
-            if not self.owned(target, ref, draft.front_matter.get("commit")):
-                raise PublishError(msg("publish.slug-taken", path=path, slug=slug, target=target))
             try:
                 published = Draft.from_bytes(old, target).front_matter
             except DraftError:
@@ -312,18 +410,15 @@ class Publisher:
             fields = {"published_at": kept["published_at"], "updated_at": now_iso()}
             subject = f"Update: {title}"
         else:
-            other = self.same_slug_elsewhere(draft, target)
-            if other:
-                raise PublishError(msg("publish.slug-taken", path=path, slug=slug, target=other))
             if status == "published":
                 raise PublishError(msg("unpublish.missing", path=path, target=target))
             fields = {"published_at": now_iso()}
             subject = f"Publish: {title}"
         plan.content = self.render(draft, fields)
         plan.committer = self.committer()
-        trailers = [f"Slug: {slug}", f"Approved-by: {draft.front_matter.get('approved_by') or '-'}", f"Draft: {ref}"]
-        trailers += [f"Co-authored-by: {person}" for person in authors[1:]]
-        plan.message = subject + "\n\n" + "\n".join(trailers) + "\n"
+        fields_ = [("Slug", slug), ("Approved-by", approver), ("Draft", ref)]
+        fields_ += [("Co-authored-by", person) for person in authors[1:]]
+        plan.message = commit_message(subject, fields_)
         plan.draft_updates = {"status": "published", **fields}
         plan.draft_remove = ("unpublished_by", "unpublished_at", "unpublished_reason")  # a retraction is over
         return plan
@@ -482,6 +577,36 @@ class Publisher:
     def lock(self) -> FileLock:
         return FileLock(str(self.git_dir / LOCK_NAME))
 
+    def git_locks(self) -> list[Path]:
+        """Git's lock files in the content repository that a killed git would leave behind."""
+        names = [self.git_dir / "index.lock", self.git_dir / "HEAD.lock",
+                 self.git_dir / "refs" / "heads" / f"{self.branch}.lock", *self.git_dir.glob("next-index-*.lock")]
+        return [path for path in names if path.is_file()]
+
+    def clear_stale_locks(self) -> None:
+        """Remove git lock files that no git process holds (a kill during `git commit`); refuse when one might."""
+        locks = self.git_locks()
+        if not locks:
+            return
+        seen = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in locks}
+        pids, unclear = _git_processes(self.root, self.git_dir)
+        shown = ", ".join(str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+                          for path in locks)
+        if pids:
+            raise PublishError(msg("publish.git-busy", path=self.root, pids=", ".join(map(str, pids)), lock=shown),
+                               fatal=True)
+        if unclear and any(time.time() - path.stat().st_mtime < STALE_LOCK_AGE for path in locks):
+            raise PublishError(msg("publish.lock-unclear", lock=shown), fatal=True)
+        for path in locks:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            if (stat.st_ino, stat.st_mtime_ns) != seen[path]:  # taken again meanwhile: not ours to remove
+                raise PublishError(msg("publish.git-busy", path=self.root, pids="?", lock=shown), fatal=True)
+            path.unlink(missing_ok=True)
+        self.echo(msg("publish.stale-lock-removed", lock=shown))
+
     def _locked(self, work: Callable[[], int]) -> int:
         if self.dry_run:
             if self.journal_path.exists():
@@ -490,6 +615,7 @@ class Publisher:
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or 300)
         try:
             with self.lock().acquire(timeout=timeout):
+                self.clear_stale_locks()
                 self.recover()
                 return work()
         except Timeout:
@@ -521,8 +647,13 @@ class Publisher:
         if plan.action == "unchanged":
             status = plan.draft.front_matter.get("status")
             history = self.history(plan.target)
-            if (status != "published" or plan.draft.front_matter.get("commit") is None) and history:
+            recorded = plan.draft.front_matter.get("commit")
+            known = (isinstance(recorded, str) and len(recorded) >= 7
+                     and any(sha.startswith(recorded) for sha, _ in history))
+            if (status != "published" or not known) and history:
                 self._record(plan.draft_path, plan.draft_updates, (), history[0][0], plan.before)
+                if status == "published" and recorded:
+                    self.echo(msg("publish.commit-refreshed", path=plan.draft_path, commit=history[0][0][:10]))
             self.echo(msg("publish.unchanged", path=plan.draft_path, target=plan.target))
             return 0
         sha = self.execute(plan)
@@ -555,41 +686,61 @@ class Publisher:
         status = status_of(draft)
         if status != "published":
             raise PublishError(msg("unpublish.not-published", path=path, status=status))
-        target = self._published_target(draft)
+        ref = self.draft_ref(path)
+        target = self._published_target(draft, ref)
         if self.is_dirty(target):
             raise PublishError(msg("publish.dirty", path=path, target=target))
         old = self.at_head(target)
         if old is None:
             raise PublishError(msg("unpublish.missing", path=path, target=target))
-        ref = self.draft_ref(path)
-        if not self.owned(target, ref, draft.front_matter.get("commit")):
-            raise PublishError(msg("publish.slug-taken", path=path, slug=draft.front_matter.get("slug"), target=target))
+        owner = self.owner_of(target)
+        if owner is not None and owner.draft != ref:
+            raise PublishError(owner.refusal(path, draft.front_matter.get("slug"), ref))
         committer = self.committer()
-        title = " ".join(str(draft.front_matter.get("title") or "").split())
+        title = one_line(draft.front_matter.get("title") or "")
         plan = Plan(path, draft, before, "unpublish", target, content=None, old=old, author=committer,
                     committer=committer)
-        plan.message = (f"Unpublish: {title}\n\nSlug: {draft.front_matter.get('slug')}\n"
-                        f"Unpublished-by: {committer.name}\nReason: {reason}\nDraft: {ref}\n")
+        plan.message = commit_message(f"Unpublish: {title}", [
+            ("Slug", draft.front_matter.get("slug")), ("Unpublished-by", committer.name), ("Reason", reason),
+            ("Draft", ref)])
         plan.draft_updates = {"status": "draft", "unpublished_by": committer.name, "unpublished_at": now_iso(),
                               "unpublished_reason": reason}
-        plan.draft_remove = ("published_at", "updated_at", "approved_by", "approved_at")
+        plan.draft_remove = ("published_at", "updated_at", "approved_by", "approved_at", "approved_digest")
         code = self._apply(plan)
         if push and not self.dry_run and not self.push():
             code = 1
         return code
 
-    def _published_target(self, draft: Draft) -> str:
-        """Where the draft's last commit put it; else where the pattern says."""
-        sha = draft.front_matter.get("commit")
-        if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{7,64}", sha):
-            try:
-                names = self.repo.git.show("--format=", "--name-only", sha).split()
-            except git.GitCommandError:
-                names = []
-            if len(names) == 1:
-                self.check_inside(draft.path, names[0])
-                return names[0]
-        return self.target_for(draft)
+    def _published_target(self, draft: Draft, ref: str) -> str:
+        """Where the pattern puts the draft if it owns that article; else the newest article it owns
+        according to history (its Draft trailer), whatever the `commit:` field says."""
+        try:
+            target = self.target_for(draft)
+        except PublishError:
+            target = None
+        if target is not None and (owner := self.owner_of(target)) is not None and owner.draft == ref:
+            return target
+        for name in self.published_by(ref):
+            owner = self.owner_of(name)
+            if owner is not None and owner.draft == ref:
+                self.check_inside(draft.path, name)
+                return name
+        if target is None:
+            return self.target_for(draft)  # raises the draft's own problem
+        return target
+
+    def published_by(self, ref: str) -> list[str]:
+        """Paths touched by commits whose Draft trailer names `ref`, newest first."""
+        if self.head() is None:
+            return []
+        out = self.repo.git.log("-F", f"--grep=Draft: {ref}", "--format=%x1e%H%x00%B%x1f", "--name-only")
+        names: list[str] = []
+        for chunk in out.split("\x1e"):
+            body, _, files = chunk.partition("\x1f")
+            if trailers(body.partition("\x00")[2]).get("Draft") != ref:
+                continue
+            names += [name for name in files.splitlines() if name.strip() and name not in names]
+        return names
 
 
 def drafts_to_publish(paths: Iterable[Path], all_approved: bool) -> list[Path]:

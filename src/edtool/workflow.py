@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,10 @@ from edtool.messages import msg
 from edtool.styleguide import StyleGuide
 
 STATES = ("draft", "review", "approved", "published")
+# Fields that submit/approve/reject/publish/unpublish write themselves: not part of what is reviewed.
+WORKFLOW_FIELDS = ("status", "submitted_at", "approved_by", "approved_at", "approved_digest", "rejected_by",
+                   "rejected_at", "rejected_reason", "published_at", "updated_at", "commit", "unpublished_by",
+                   "unpublished_at", "unpublished_reason")
 # Checks run before approve/publish and on the board: everything but LanguageTool, so a decision
 # never depends on whether the grammar server happens to run (grammar findings are advice).
 GATE_SKIP = frozenset({"grammar", "spelling"})
@@ -70,8 +75,57 @@ def authors_of(front_matter: dict) -> list[str]:
     return []
 
 
+# Default-ignorable characters outside category Cf (they render as nothing).
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
+                       + "".join(map(chr, range(0x180B, 0x1810))) + "".join(map(chr, range(0xFE00, 0xFE10)))
+                       + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def one_line(value: Any) -> str:
+    """A single line for commit subjects, trailers and messages: control characters and line or
+    paragraph separators become spaces, invisible format characters (zero-width, bidi) go, runs of
+    whitespace collapse."""
+    out = []
+    for char in str(value):
+        kind = unicodedata.category(char)
+        if kind == "Cf" or char in _IGNORABLE:
+            continue
+        out.append(" " if kind in ("Cc", "Zl", "Zp") else char)
+    return " ".join("".join(out).split())
+
+
+def name_key(name: Any) -> str:
+    """What makes two spellings of a name the same person: NFKC, no invisible characters, case-folded."""
+    text = unicodedata.normalize("NFKC", one_line(unicodedata.normalize("NFKC", str(name))))
+    return unicodedata.normalize("NFKC", text.casefold())
+
+
 def same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return bool(name_key(a)) and name_key(a) == name_key(b)
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def desk_people(guide: StyleGuide) -> list[Person]:
+    """The style guide's `authors:` list; raises ValueError (a located message) on a broken entry."""
+    people = []
+    for index, entry in enumerate(guide.data.get("authors") or []):
+        if not isinstance(entry, dict) or not one_line(entry.get("name") or "") or not entry.get("email"):
+            raise ValueError(str(guide.error("jeder Eintrag unter „authors“ braucht name und email",
+                                             "authors", index)))
+        people.append(Person(one_line(entry["name"]), one_line(entry["email"])))
+    return people
+
+
+def find_person(people: list[Person], name: str) -> Person | None:
+    return next((p for p in people if same_person(p.name, name)), None)
 
 
 # -- surgical front matter edits ------------------------------------------------------------------
@@ -149,6 +203,32 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def approval_digest(draft: Draft) -> str:
+    """Digest of the article as a reviewer sees it: the body and every front matter line except the
+    workflow fields (comments and quoting included); line endings and a BOM do not count."""
+    present = [key for key in WORKFLOW_FIELDS if key in draft.fields]
+    data = edit_front_matter(draft, remove=present).decode("utf-8")
+    canonical = data.removeprefix(BOM).replace("\r\n", "\n")
+    return "sha256:" + digest(canonical.encode("utf-8"))
+
+
+def _approval_holds(draft: Draft) -> bool:
+    try:
+        check_approval(draft)
+    except WorkflowError:
+        return False
+    return True
+
+
+def check_approval(draft: Draft) -> None:
+    """Refuse an approved draft whose text is not the text that was approved."""
+    recorded = draft.front_matter.get("approved_digest")
+    if not isinstance(recorded, str) or not recorded.strip():
+        raise WorkflowError(msg("workflow.approval-unbound", path=draft.path))
+    if recorded.strip() != approval_digest(draft):
+        raise WorkflowError(msg("workflow.approval-stale", path=draft.path))
+
+
 def write_if_unchanged(path: str | Path, before: bytes, after: bytes) -> None:
     """Atomically replace `path` by `after`, unless someone changed it since we read `before`."""
     try:
@@ -209,13 +289,19 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def submit(path: str | Path, guide: StyleGuide) -> Outcome:
-    """draft (or a published article being corrected) -> review."""
+def submit(path: str | Path, guide: StyleGuide, content_repo: str | Path | None = None) -> Outcome:
+    """draft (or a published article being corrected) -> review; refused when another article owns the slug."""
     draft, before = load_draft(path)
-    old = _require(draft, "submit", ("draft", "published"))
-    after = edit_front_matter(draft, {"status": "review", "submitted_at": now_iso()})
+    remove: tuple[str, ...] = ()
+    if status_of(draft) == "approved" and not _approval_holds(draft):
+        remove = ("approved_by", "approved_at", "approved_digest")  # changed after approval: review again
+        old = "approved"
+    else:
+        old = _require(draft, "submit", ("draft", "published"))
+    notes = _check_slug(draft, Path(path), guide, content_repo)
+    after = edit_front_matter(draft, {"status": "review", "submitted_at": now_iso()}, remove=remove)
     write_if_unchanged(path, before, after)
-    outcome = Outcome(str(path), old, "review", msg("workflow.submitted", path=path, old=old))
+    outcome = Outcome(str(path), old, "review", msg("workflow.submitted", path=path, old=old), notes)
     errors, warnings, _ = count_findings(path, guide)
     if errors or warnings:
         outcome.notes.append(msg("workflow.findings-hint", path=path, errors=errors, warnings=warnings))
@@ -224,8 +310,7 @@ def submit(path: str | Path, guide: StyleGuide) -> Outcome:
 
 def signed(editor: str | None, reason: str | None = None, *, need_reason: bool = False) -> tuple[str, str]:
     """Editor and reason with their whitespace collapsed; an empty one is refused."""
-    editor = " ".join((editor or "").split())
-    reason = " ".join((reason or "").split())
+    editor, reason = one_line(editor or ""), one_line(reason or "")
     if not editor:
         raise WorkflowError(msg("workflow.no-editor"))
     if need_reason and not reason:
@@ -233,19 +318,66 @@ def signed(editor: str | None, reason: str | None = None, *, need_reason: bool =
     return editor, reason
 
 
+def _check_slug(draft: Draft, path: Path, guide: StyleGuide, content_repo: str | Path | None) -> list[str]:
+    """Refuse a slug another article owns in the content repository (when one is configured)."""
+    from edtool.publish import PublishError, content_repo_configured, slug_owner
+
+    if not content_repo_configured(guide, content_repo):
+        return []
+    try:
+        owner = slug_owner(guide, path, draft, content_repo)
+    except PublishError as exc:
+        return [msg("workflow.slug-unchecked", path=path, reason=exc.message)]
+    if owner is not None:
+        raise WorkflowError(owner.refusal(path, draft.front_matter.get("slug")))
+    return []
+
+
+def people_of(guide: StyleGuide) -> list[Person]:
+    try:
+        return desk_people(guide)
+    except ValueError as exc:
+        raise WorkflowError(str(exc)) from None
+
+
+def check_four_eyes(draft: Draft, approver: str, guide: StyleGuide) -> str:
+    """The approver's name as the desk writes it; refused when the approver is an author (or, with an
+    `authors:` list, when the approver or an author is not on it)."""
+    people = people_of(guide)
+    authors = authors_of(draft.front_matter)
+    if not people:
+        if not name_key(approver) or any(same_person(approver, author) for author in authors):
+            raise WorkflowError(msg("workflow.four-eyes", path=draft.path, editor=approver))
+        return approver
+    known = ", ".join(p.name for p in people)
+    person = find_person(people, approver)
+    if person is None:
+        raise WorkflowError(msg("workflow.unknown-approver", path=draft.path, editor=approver, guide=guide.path,
+                                known=known))
+    for author in authors or [""]:
+        match = find_person(people, author)
+        if match is None:
+            raise WorkflowError(msg("publish.unknown-author", path=draft.path, author=author, guide=guide.path,
+                                    known=known))
+        if same_person(match.name, person.name) or match.email.casefold() == person.email.casefold():
+            raise WorkflowError(msg("workflow.four-eyes", path=draft.path, editor=person.name))
+    return person.name
+
+
 def approve(path: str | Path, editor: str, guide: StyleGuide) -> Outcome:
-    """review -> approved, by an editor who is not an author, only when the checks find no error."""
+    """review -> approved, by a known editor who is not an author, only when the checks find no error.
+    The approval records a digest of the approved text; publish refuses any other text."""
     editor, _ = signed(editor)
     draft, before = load_draft(path)
     old = _require(draft, "approve", ("review",))
-    if any(same_person(editor, author) for author in authors_of(draft.front_matter)):
-        raise WorkflowError(msg("workflow.four-eyes", path=path, editor=editor))
+    editor = check_four_eyes(draft, editor, guide)
     errors, _, found = count_findings(path, guide)
     if errors:
         lines = [msg("workflow.has-errors", path=path, count=errors)]
         lines += [f"  {d.line}:{d.column}: [{d.rule}] {d.message}" for d in found[:5]]
         raise WorkflowError("\n".join(lines))
-    after = edit_front_matter(draft, {"status": "approved", "approved_by": editor, "approved_at": now_iso()},
+    after = edit_front_matter(draft, {"status": "approved", "approved_by": editor, "approved_at": now_iso(),
+                                      "approved_digest": approval_digest(draft)},
                               remove=("rejected_by", "rejected_at", "rejected_reason"))
     write_if_unchanged(path, before, after)
     return Outcome(str(path), old, "approved", msg("workflow.approved", path=path, editor=editor))
@@ -258,7 +390,7 @@ def reject(path: str | Path, editor: str, reason: str, guide: StyleGuide | None 
     old = _require(draft, "reject", ("review", "approved"))
     after = edit_front_matter(
         draft, {"status": "draft", "rejected_by": editor, "rejected_at": now_iso(), "rejected_reason": reason},
-        remove=("approved_by", "approved_at"))
+        remove=("approved_by", "approved_at", "approved_digest"))
     write_if_unchanged(path, before, after)
     return Outcome(str(path), old, "draft", msg("workflow.rejected", path=path, editor=editor, old=old, reason=reason))
 

@@ -45,13 +45,14 @@ def _transition(paths: List[Path], action) -> None:
 
 def submit(
     paths: List[Path] = typer.Argument(..., help="Draft files."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository to check the slug against (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Submit drafts for review (draft -> review)."""
+    """Submit drafts for review (draft -> review). Refused when another article owns the slug."""
     from edtool.workflow import submit as do_submit
 
     guide = load_guide(styleguide)
-    _transition(paths, lambda p: do_submit(p, guide))
+    _transition(paths, lambda p: do_submit(p, guide, content_repo))
 
 
 def approve(
@@ -165,12 +166,15 @@ def publish(
         files = drafts_to_publish(paths or [_drafts_dir(guide)], all_) if paths or all_ else []
         publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
                               warn=lambda text: typer.echo(text, err=True))
-        if not files:
-            if paths or all_:
-                typer.echo(msg("publish.nothing"))
-            code = publisher.publish([], push) if push else 0
-        else:
-            code = publisher.publish(files, push)
+        try:
+            if not files:
+                if paths or all_:
+                    typer.echo(msg("publish.nothing"))
+                code = publisher.publish([], push) if push else 0
+            else:
+                code = publisher.publish(files, push)
+        finally:
+            publisher.close()
     except PublishError as exc:
         fail(exc.message, 2 if exc.fatal else 1)
         return
@@ -194,7 +198,10 @@ def unpublish(
     try:
         publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
                               warn=lambda text: typer.echo(text, err=True))
-        code = publisher.unpublish(path, editor, reason, push)
+        try:
+            code = publisher.unpublish(path, editor, reason, push)
+        finally:
+            publisher.close()
     except PublishError as exc:
         fail(exc.message, 2 if exc.fatal else 1)
         return
