@@ -374,15 +374,19 @@ def test_stale_record_is_not_healthy_and_foreign_processes_survive(isolated_cach
         foreign.wait()
 
 
-def test_watchdog_stops_an_idle_server(tmp_path):
-    from edtool.languagetool import watchdog
+def test_watchdog_stops_an_idle_server(tmp_path, monkeypatch):
+    from edtool.languagetool import process, watchdog
 
-    dummy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    ours = process.child_env("7" * 32, tmp_path)  # the server's token and folder (see test_server_ownership.py)
+    dummy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "org.languagetool.server.HTTPServer"],
+                             env=ours)
     try:
-        (tmp_path / "server.json").write_text(json.dumps({"pid": dummy.pid}), encoding="utf-8")
+        for key in (process.TOKEN_ENV, process.FOLDER_ENV):
+            monkeypatch.setenv(key, ours[key])
+        (tmp_path / "server.json").write_text(json.dumps({"pid": dummy.pid, "token": "7" * 32}), encoding="utf-8")
         (tmp_path / "server.activity").touch()
         started = time.monotonic()
-        assert watchdog.main([str(tmp_path), str(dummy.pid), "1"]) == 0
+        assert watchdog.main([str(tmp_path), str(dummy.pid), "1", str(process.start_ticks(dummy.pid))]) == 0
         assert time.monotonic() - started >= 0.9
         dummy.wait(timeout=5)
         assert not (tmp_path / "server.json").exists()

@@ -95,14 +95,22 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
 
 @server_app.command("stop")
 def stop_command(fmt: str = FORMAT_OPTION) -> None:
-    """Stop the local LanguageTool server."""
-    from edtool.languagetool.server import stop
+    """Stop the local LanguageTool server (only the one this cache folder started)."""
+    from edtool.languagetool.server import STATE, stop, state_path
     from edtool.messages import msg
 
     _check_format(fmt)
-    pid = stop()
-    text = msg("server.stopped", pid=pid) if pid else msg("server.not-running")
-    _echo({"stopped": bool(pid), "pid": pid}, fmt, text)
+    result = stop()
+    if result.stopped:
+        text = msg("server.stopped", pid=result.pid)
+    elif result.pid is None:
+        text = msg("server.not-running")
+    elif result.state == "foreign":
+        text = msg("server.not-ours", record=state_path(STATE), pid=result.pid, reason=result.reason)
+    else:
+        text = msg("server.gone", pid=result.pid, reason=result.reason)
+    _echo({"stopped": result.stopped, "pid": result.pid, "verdict": result.state or None,
+           "reason": result.reason or None}, fmt, text)
 
 
 @server_app.command("status")

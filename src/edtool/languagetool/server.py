@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -20,13 +21,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from edtool.fsutil import atomic_write
 from edtool.languagetool import LanguageToolError, cache_dir, install_dir, lib_dir, pinned_version
+from edtool.languagetool import process as proc
 from edtool.messages import msg
-from edtool.notices import notify
+from edtool.notices import notify, progress
 
 STATE = "server.json"
 LOCK = "server.lock"
@@ -34,6 +37,9 @@ LOG = "server.log"
 ACTIVITY = "server.activity"
 PROPERTIES = "server.properties"
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
+WATCHDOG_MODULE = "edtool.languagetool.watchdog"
+PROGRESS_KEY = "server-start"
+EXPECTED_START_SECONDS = 25.0  # start plus warm-up on 2 cores; the progress line says it
 DEFAULT_IDLE_MINUTES = 30.0
 STARTUP_TIMEOUT = 180.0  # start plus the first German check (loads dictionaries): ~25 s on 2 cores
 HEALTH_TIMEOUT = 3.0
@@ -72,6 +78,11 @@ class ServerRecord:
     started: str
     idle_minutes: float
     watchdog_pid: int | None = None
+    state: str = "running"  # "starting" from the launch until the warm-up is done
+    token: str = ""  # random, also in the server's environment (process.py)
+    start_ticks: int | None = None  # the server's start time, /proc/<pid>/stat field 22
+    boot_id: str = ""
+    watchdog_start_ticks: int | None = None
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -91,9 +102,10 @@ def _write_record(record: ServerRecord) -> None:
     atomic_write(state_path(STATE), (json.dumps(asdict(record), indent=2) + "\n").encode("utf-8"), sync=False)
 
 
-def _remove_record(pid: int | None = None) -> None:
+def _remove_record(token: str | None = None) -> None:
+    """Remove the record; with `token` only if it still describes that server."""
     current = read_record()
-    if current is None or pid is None or current.pid == pid:
+    if current is None or token is None or current.token == token:
         try:
             state_path(STATE).unlink()
         except FileNotFoundError:
@@ -116,16 +128,29 @@ def pid_alive(pid: int | None) -> bool:
         return True
 
 
-def _cmdline(pid: int) -> str | None:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return None  # no /proc: cannot tell
+def server_identity(record: ServerRecord) -> proc.Identity | None:
+    """What the recorded server must prove; the folder is this cache folder, never the record's word."""
+    if not record.token or record.start_ticks is None:
+        return None
+    return proc.Identity(record.pid, record.start_ticks, record.boot_id, record.token,
+                            proc.folder_id(cache_dir()))
 
 
-def is_languagetool(pid: int) -> bool:
-    line = _cmdline(pid)
-    return line is None or MAIN_CLASS in line
+def watchdog_identity(record: ServerRecord) -> proc.Identity | None:
+    if not record.watchdog_pid or record.watchdog_start_ticks is None or not record.token:
+        return None
+    return proc.Identity(record.watchdog_pid, record.watchdog_start_ticks, record.boot_id, record.token,
+                            proc.folder_id(cache_dir()))
+
+
+def verify(record: ServerRecord) -> proc.Verdict:
+    """Whether the recorded pid is the server this cache folder started (see proc.py)."""
+    identity = server_identity(record)
+    if identity is None:
+        if not pid_alive(record.pid):
+            return proc.Verdict(proc.GONE, "Prozess läuft nicht mehr")
+        return proc.Verdict(proc.FOREIGN, "Eintrag ohne Kennung")
+    return proc.check(identity, MAIN_CLASS)
 
 
 def touch_activity() -> None:
@@ -161,27 +186,12 @@ def _post_check(url: str, params: dict, text: str, timeout: float) -> None:
 
 
 def healthy(record: ServerRecord) -> bool:
-    """The recorded process lives and the port answers as LanguageTool of the recorded version."""
-    if not pid_alive(record.pid):
+    """The recorded server is ours, done starting, holds the recorded port, and answers there as
+    LanguageTool of the recorded version."""
+    if record.state != "running" or not verify(record).ours or not proc.owns_port(record.pid, record.port):
         return False
     info = server_info(record.url)
     return bool(info) and info["software"].get("version") == record.version
-
-
-def terminate(pid: int, grace: float = 10.0) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if not pid_alive(pid):
-            return
-        time.sleep(0.1)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _lock(timeout: float = STARTUP_TIMEOUT * 2):
@@ -189,6 +199,28 @@ def _lock(timeout: float = STARTUP_TIMEOUT * 2):
 
     cache_dir().mkdir(parents=True, exist_ok=True)
     return FileLock(str(state_path(LOCK)), timeout=timeout)
+
+
+@contextmanager
+def _locked(waiting_notice: str | None = None):
+    """The server lock; says so (once) when another run holds it, instead of a silent wait."""
+    from filelock import Timeout
+
+    lock = _lock()
+    try:
+        lock.acquire(timeout=0.2)
+    except Timeout:
+        if waiting_notice:
+            notify(waiting_notice)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise LanguageToolError(msg("grammar.start-failed", detail="Sperre belegt", log=state_path(LOCK)),
+                                    "start-failed") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # -- lifecycle -----------------------------------------------------------------------------------
@@ -203,31 +235,34 @@ def ensure_running(idle_minutes: float = DEFAULT_IDLE_MINUTES, startup_timeout: 
     if record and healthy(record):
         touch_activity()
         return record
-    from filelock import Timeout
-
-    try:
-        with _lock():
-            record = read_record()  # another run may have started it while we waited
-            if record and healthy(record):
-                touch_activity()
-                return record
-            if record:
-                _discard(record)
-            return _start(idle_minutes, startup_timeout, warmup)
-    except Timeout:
-        raise LanguageToolError(msg("grammar.start-failed", detail="Sperre belegt", log=state_path(LOCK)),
-                                "start-failed") from None
+    with _locked(msg("server.waiting-lock")):
+        record = read_record()  # another run may have started it while we waited
+        if record and healthy(record):
+            touch_activity()
+            return record
+        if record:
+            _discard(record)
+        return _start(idle_minutes, startup_timeout, warmup)
 
 
-def _discard(record: ServerRecord) -> None:
-    """Forget a stale record; stop its process if it is a LanguageTool that no longer answers."""
-    if pid_alive(record.pid) and is_languagetool(record.pid):
-        terminate(record.pid)
-    if record.watchdog_pid and pid_alive(record.watchdog_pid):
-        line = _cmdline(record.watchdog_pid)
-        if line and "edtool.languagetool.watchdog" in line:
-            terminate(record.watchdog_pid, grace=2)
+def _discard(record: ServerRecord) -> proc.Verdict:
+    """Forget a record that is not a healthy server; stop its processes only if they verify as ours.
+    Call under the lock (a record seen there in state "starting" is left over from an interrupted start)."""
+    verdict = verify(record)
+    if verdict.ours:
+        if record.state == "starting":
+            notify(msg("server.stale-start", pid=record.pid))
+        verdict = proc.terminate(server_identity(record), MAIN_CLASS)
+    if verdict.ours:  # otherwise the watchdog leaves by itself once its own server is gone
+        _stop_watchdog(record)
     _remove_record()
+    return verdict
+
+
+def _stop_watchdog(record: ServerRecord) -> None:
+    identity = watchdog_identity(record)
+    if identity is not None:
+        proc.terminate(identity, WATCHDOG_MODULE, grace=2)
 
 
 def _server_command(java: str, port: int) -> list[str]:
@@ -244,6 +279,58 @@ def _log_tail(lines: int = 5) -> str:
     return " | ".join(useful[-lines:])
 
 
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _launch(java: str, idle_minutes: float) -> tuple[subprocess.Popen, ServerRecord]:
+    """Start the JVM and record it at once (state "starting") with its watchdog, before any waiting:
+    an interrupted or killed start never leaves a server nobody knows about."""
+    port = free_port()
+    token = secrets.token_hex(16)
+    try:
+        with open(state_path(LOG), "wb") as log:
+            server = subprocess.Popen(_server_command(java, port), stdin=subprocess.DEVNULL, stdout=log,
+                                      stderr=subprocess.STDOUT, cwd=str(install_dir()),
+                                      start_new_session=True, env=proc.child_env(token, cache_dir()))
+    except OSError as exc:
+        raise LanguageToolError(msg("grammar.start-failed", detail=str(exc), log=state_path(LOG)),
+                                "start-failed") from None
+    record = ServerRecord(pid=server.pid, port=port, url=f"http://127.0.0.1:{port}", version=pinned_version(),
+                          started=_now(), idle_minutes=idle_minutes, state="starting", token=token,
+                          start_ticks=proc.start_ticks(server.pid), boot_id=proc.boot_id())
+    try:
+        touch_activity()
+        _start_watchdog(record)
+        _write_record(record)
+    except BaseException:
+        _abandon(server, record)
+        raise
+    return server, record
+
+
+def _abandon(server: subprocess.Popen, record: ServerRecord) -> None:
+    """Stop a server we launched (our unreaped child: its pid cannot be reused) and forget it.
+    Runs with Ctrl-C ignored, so a second Ctrl-C cannot leave the JVM behind."""
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(5)
+        _stop_watchdog(record)
+        _remove_record(record.token)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = None) -> ServerRecord:
     from edtool.languagetool.install import find_java, installed_marker
 
@@ -255,83 +342,101 @@ def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = No
     notify(msg("grammar.starting", idle=f"{idle_minutes:g}"))
     cache_dir().mkdir(parents=True, exist_ok=True)
     state_path(PROPERTIES).write_text("".join(f"{k}={v}\n" for k, v in SERVER_PROPERTIES.items()), encoding="utf-8")
-    deadline = time.monotonic() + startup_timeout
+    began = time.monotonic()
+    deadline = began + startup_timeout
     for attempt in range(3):  # a port taken between choosing and binding: try another
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
+        server, record = _launch(java.path, idle_minutes)
         try:
-            with open(state_path(LOG), "wb") as log:
-                process = subprocess.Popen(_server_command(java.path, port), stdin=subprocess.DEVNULL, stdout=log,
-                                           stderr=subprocess.STDOUT, cwd=str(install_dir(version)),
-                                           start_new_session=True)
-        except OSError as exc:
-            raise LanguageToolError(msg("grammar.start-failed", detail=str(exc), log=state_path(LOG)),
-                                    "start-failed") from None
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            info = server_info(url, timeout=2)
-            if info:
-                break
-            time.sleep(0.2)
-        else:
-            terminate(process.pid)
-            raise LanguageToolError(msg("grammar.start-failed", detail=f"nach {startup_timeout:.0f} s keine Antwort",
-                                        log=state_path(LOG)), "start-failed")
-        if process.poll() is None:
+            info = _await_answer(server, record, deadline, began)
+        except BaseException:
+            _abandon(server, record)
+            raise
+        if info is not None:
             break
         tail = _log_tail()
+        _abandon(server, record)
         if "Address already in use" in tail and attempt < 2:
             continue
-        raise LanguageToolError(msg("grammar.start-failed", detail=f"Exit-Status {process.returncode}: {tail}",
+        raise LanguageToolError(msg("grammar.start-failed", detail=f"Exit-Status {server.returncode}: {tail}",
                                     log=state_path(LOG)), "start-failed")
     try:  # the first German check loads the dictionaries; pay it here, under the lock
+        progress(PROGRESS_KEY, msg("server.progress-warmup", seconds=f"{time.monotonic() - began:.0f}"))
         for _ in range(WARMUP_ROUNDS):
-            began = time.monotonic()
-            _post_check(url, warmup or {"language": "de-DE"}, WARMUP_TEXT, max(5.0, deadline - time.monotonic()))
-            if time.monotonic() - began < 0.5:
+            round_began = time.monotonic()
+            _post_check(record.url, warmup or {"language": "de-DE"}, WARMUP_TEXT,
+                        max(5.0, deadline - time.monotonic()))
+            if time.monotonic() - round_began < 0.5:
                 break
+        record.version = str(info["software"].get("version", version))
+        record.state = "running"
+        touch_activity()
+        _write_record(record)
     except OSError as exc:
-        terminate(process.pid)
+        _abandon(server, record)
         raise LanguageToolError(msg("grammar.start-failed", detail=f"Aufwärmen: {exc}", log=state_path(LOG)),
                                 "start-failed") from None
-    record = ServerRecord(pid=process.pid, port=port, url=url, version=str(info["software"].get("version", version)),
-                          started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), idle_minutes=idle_minutes)
-    touch_activity()
-    record.watchdog_pid = _start_watchdog(record)
-    _write_record(record)
+    except BaseException:
+        _abandon(server, record)
+        raise
+    progress(PROGRESS_KEY, msg("server.progress-ready", seconds=f"{time.monotonic() - began:.0f}"), done=True)
     return record
 
 
-def _start_watchdog(record: ServerRecord) -> int | None:
+def _await_answer(server: subprocess.Popen, record: ServerRecord, deadline: float, began: float) -> dict | None:
+    """/v2/info of the new server, or None when the JVM exited; LanguageToolError after the deadline."""
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return None
+        info = server_info(record.url, timeout=2)
+        if info:
+            return info
+        progress(PROGRESS_KEY, msg("server.progress-start", seconds=f"{time.monotonic() - began:.0f}",
+                                   expected=f"{EXPECTED_START_SECONDS:.0f}"))
+        time.sleep(0.2)
+    _abandon(server, record)
+    raise LanguageToolError(msg("grammar.start-failed", detail=f"nach {deadline - began:.0f} s keine Antwort",
+                                log=state_path(LOG)), "start-failed")
+
+
+def _start_watchdog(record: ServerRecord) -> None:
+    """The watchdog gets the server's pid and start time; token and folder come in its environment."""
+    record.watchdog_pid = record.watchdog_start_ticks = None
     if record.idle_minutes <= 0:
-        return None  # 0: never stop by itself
-    command = [sys.executable, "-m", "edtool.languagetool.watchdog", str(cache_dir()), str(record.pid),
-               str(record.idle_minutes * 60)]
-    env = dict(os.environ)
+        return  # 0: never stop by itself
+    command = [sys.executable, "-m", WATCHDOG_MODULE, str(cache_dir()), str(record.pid),
+               str(record.idle_minutes * 60), str(record.start_ticks)]
+    env = proc.child_env(record.token, cache_dir())
     src = str(Path(__file__).resolve().parents[2])  # works from a source checkout as well
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True, env=env)
-    return process.pid
+    watchdog = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    record.watchdog_pid = watchdog.pid
+    record.watchdog_start_ticks = proc.start_ticks(watchdog.pid)
 
 
 def start(idle_minutes: float = DEFAULT_IDLE_MINUTES, warmup: dict | None = None) -> tuple[ServerRecord, bool]:
     """(record, started_now)."""
     before = read_record()
     record = ensure_running(idle_minutes, warmup=warmup)
-    return record, before is None or before.pid != record.pid
+    return record, before is None or before.token != record.token
 
 
-def stop() -> int | None:
-    """Stop the recorded local server; returns its pid, or None when none was running."""
-    with _lock():
+@dataclass
+class StopResult:
+    pid: int | None  # the recorded server pid, if there was a record
+    stopped: bool  # it verified as ours and has been stopped
+    reason: str = ""  # German: why nothing was stopped
+    state: str = ""  # process.OURS, GONE or FOREIGN
+
+
+def stop() -> StopResult:
+    """Stop the recorded local server if, and only if, it verifies as ours; the record goes either way."""
+    with _locked(msg("server.waiting-lock")):
         record = read_record()
         if record is None:
-            return None
-        running = pid_alive(record.pid) and is_languagetool(record.pid)
-        _discard(record)
-        return record.pid if running else None
+            return StopResult(None, False)
+        verdict = _discard(record)
+        return StopResult(record.pid, verdict.ours, verdict.reason, verdict.state)
 
 
 def status() -> dict:
@@ -345,6 +450,7 @@ def status() -> dict:
         "port": record.port if record else None,
         "version": record.version if record else pinned_version(),
         "running": bool(record and healthy(record)),
+        "state": record.state if record else None,
         "started": record.started if record else None,
         "idle_minutes": record.idle_minutes if record else None,
         "installed": marker is not None,
