@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from edtool.draft import Draft, DraftError
-from conftest import make_draft
+from conftest import GOOD_FRONT_MATTER, make_draft
 
 
 def test_positions_count_characters_not_bytes():
@@ -103,3 +105,88 @@ def test_empty_front_matter_is_an_empty_mapping():
     draft = Draft.from_text("---\n---\nText\n")
     assert draft.front_matter == {}
     assert draft.body == "Text\n"
+
+
+# -- explicit YAML tags: a finding at their position, never a crash --------------------------------
+
+@pytest.mark.parametrize("line, column, tag", [
+    ("date: !!timestamp 2025-08-12", 7, "!!timestamp"),
+    ("title: !!binary aGFsbG8=", 8, "!!binary"),
+    ("extra: !!set {a, b}", 8, "!!set"),
+    ("e: !!timestamp", 4, "!!timestamp"),
+    ("o: !!omap [a: 1]", 4, "!!omap"),
+    ("p: !!pairs [a: 1]", 4, "!!pairs"),
+    ("tags: [a, !!timestamp 2025-01-01]", 11, "!!timestamp"),
+    ("x: !lokal wert", 4, "!lokal"),
+])
+def test_yaml_tags_json_does_not_know_are_positioned_findings(line, column, tag):
+    data = f"---\ntitle: Ein Titel\n{line}\n---\n\nText\n".encode()
+    with pytest.raises(DraftError) as info:
+        Draft.from_bytes(data, "x.md")
+    assert (info.value.rule, info.value.line, info.value.column) == ("file.yaml", 3, column)
+    assert f"„{tag}“" in info.value.message
+
+
+def test_tags_json_knows_are_fine_and_values_stay_json():
+    draft = Draft.from_text("---\ntitle: !!str 2025\nn: !!int '5'\nx: =\nm: {1: a, null: b}\n---\n")
+    assert draft.front_matter == {"title": "2025", "n": 5, "x": "=", "m": {"1": "a", "null": "b"}}
+
+
+def test_yaml_tags_in_check_status_and_approve_are_findings_not_crashes(desk):
+    import json
+
+    from typer.testing import CliRunner
+
+    from edtool.cli.main import app
+
+    drafts = desk / "drafts"
+    (drafts / "a.md").write_text(make_draft(GOOD_FRONT_MATTER.replace("date: 2025-07-30", "date: !!timestamp 2025-07-30")),
+                                 encoding="utf-8")
+    (drafts / "b.md").write_text(make_draft(), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["check", "--only", "file,metadata", "--format", "json", str(drafts)])
+    assert result.exit_code == 1, result.output
+    files = json.loads(result.stdout)["files"]
+    assert [Path(f["path"]).name for f in files] == ["a.md", "b.md"]
+    finding = files[0]["diagnostics"][0]
+    assert (finding["rule"], finding["line"], finding["column"]) == ("file.yaml", 5, 7)
+    status = runner.invoke(app, ["status", str(drafts / "a.md")])
+    assert status.exception is None, status.output
+    assert "a.md" in status.output and "Interner Fehler" not in status.output
+    approve = runner.invoke(app, ["approve", str(drafts / "a.md"), "--editor", "Katrin Vogel"])
+    assert approve.exit_code == 1 and not isinstance(approve.exception, ValueError)
+    assert "a.md:5:7:" in approve.output and "„!!timestamp“" in approve.output
+    assert "Interner Fehler" not in approve.output
+
+
+# -- positions with unusual line ends --------------------------------------------------------------
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029", "\r", "\r\n"])
+def test_yaml_error_positions_are_exact_with_any_line_end_in_the_front_matter(separator):
+    """YAML counts U+0085, U+2028 and U+2029 as line ends, editors do not: positions come from the
+    character index, so the error stands where the file has it."""
+    for bad, column in (("slug: a: b", 8), ('slug: "a\x01"', 9)):  # a YAML error, a control character
+        text = f"---\ntitle: 'Vorne{separator}hinten'\n{bad}\n---\n\nText\n"
+        with pytest.raises(DraftError) as info:
+            Draft.from_text(text, "x.md")
+        line = 4 if separator in ("\r", "\r\n") else 3  # a CR ends a line for editors and markdown-it
+        assert (info.value.rule, info.value.line, info.value.column) == ("file.yaml", line, column)
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\r"])
+def test_yaml_key_positions_with_unusual_line_ends(separator):
+    draft = Draft.from_text(f"---\ntitle: 'Vor{separator}ne'\nslug: x\n---\nText\n")
+    line = 4 if separator == "\r" else 3
+    assert draft.key_position("slug") == (line, 1)
+
+
+@pytest.mark.parametrize("prefix, line, column", [
+    (b"---\ntitle: Gr\xc3\xb6\xc3\x9fe \xe2\x80\x93 ", 2, 16),  # umlauts and a dash: characters, not bytes
+    (b"\xef\xbb\xbf---\ntitle: ", 2, 8),  # the BOM is no column
+    (b"---\rtitle: a\rslug: ", 3, 7),  # lone CR ends a line
+    (b"---\r\ntitle: \xe2\x80\xa8", 2, 9),  # U+2028 is a character
+])
+def test_encoding_error_column_counts_characters(prefix, line, column):
+    with pytest.raises(DraftError) as info:
+        Draft.from_bytes(prefix + b"\xff rest\n---\n")
+    assert (info.value.rule, info.value.line, info.value.column) == ("file.encoding", line, column)

@@ -231,9 +231,13 @@ class Draft:
             problem = exc.problem or exc.context or "?"
             raise DraftError("file.yaml", msg("file.yaml", problem=problem),
                              *(at(mark.index) if mark else (base_line, 1))) from None
-        except yaml.reader.ReaderError as exc:  # a control character: its index is exact
+        except yaml.reader.ReaderError as exc:  # a control character
             problem = f"Steuerzeichen U+{exc.character:04X}" if isinstance(exc.character, int) else str(exc)
-            raise DraftError("file.yaml", msg("file.yaml", problem=problem), *at(exc.position)) from None
+            index = exc.position
+            if not (isinstance(exc.character, int) and yaml_text[index:index + 1] == chr(exc.character)):
+                # libyaml counts this one in UTF-8 bytes
+                index = len(yaml_text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+            raise DraftError("file.yaml", msg("file.yaml", problem=problem), *at(index)) from None
         except yaml.YAMLError as exc:
             raise DraftError("file.yaml", msg("file.yaml", problem=str(exc)), base_line, 1) from None
         finally:
