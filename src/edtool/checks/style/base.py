@@ -131,8 +131,10 @@ class Context:
         return [s for s in self.segs if s.scope in rule.scopes]
 
     def report(self, rule: "Rule", seg: Seg, start: int, end: int, replacement: str | None = None,
-               severity: Severity | None = None, protect: bool = True, **values: Any) -> bool:
-        """Add a finding for seg.text[start:end]; False when the match is not to be reported."""
+               severity: Severity | None = None, protect: bool = True, message: str | None = None,
+               **values: Any) -> bool:
+        """Add a finding for seg.text[start:end]; False when the match is not to be reported.
+        `message`: a template in place of the rule's (an occurrence limit's own)."""
         if start < seg.start:
             return False
         if protect:
@@ -150,7 +152,7 @@ class Context:
         values.setdefault("match", matched)
         if replacement is not None:
             values.setdefault("replacement", replacement)
-        message = rule.message.format_map(_Values(values))
+        message = (message or rule.message).format_map(_Values(values))
         if rule.link:
             message = f"{message} (Mehr: {rule.link})"
         fix = None
