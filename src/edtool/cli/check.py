@@ -3,36 +3,102 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+from edtool.formats import FORMAT_NAMES
+
+FAIL_ON_NAMES = ("error", "warning", "info", "never")
+
+
+def choice(key: str, names: tuple[str, ...]) -> Callable[[Optional[str]], Optional[str]]:
+    """An option callback accepting one of `names`; anything else is exit 2 with the choices in German."""
+
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in names:
+            from edtool.messages import msg
+
+            fail(msg(key, value=value, allowed=", ".join(names)))
+        return value
+
+    return check
+
+
+def format_option(default: str = "text"):
+    return typer.Option(default, "--format", callback=choice("cli.bad-format", FORMAT_NAMES),
+                        help=f"Output format: {', '.join(FORMAT_NAMES)}.")
+
+
+FAIL_ON_OPTION = typer.Option("error", "--fail-on", callback=choice("cli.bad-fail-on", FAIL_ON_NAMES),
+                              help="Lowest level that makes the exit status 1: error, warning, info or never.")
+CHANGED_SINCE_OPTION = typer.Option(None, "--changed-since", metavar="REF",
+                                    help="Report only findings on lines that differ from this git ref (e.g. origin/main).")
+BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE",
+                               help="Do not report the findings accepted in this file (edtool baseline write).")
+
+
+def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optional[Path] = None,
+           base: Optional[Path] = None) -> int:
+    """Filter (changed lines, baseline), print in the chosen format, return the exit status."""
+    from edtool.baseline import Baseline, BaselineError
+    from edtool.formats import formatter
+    from edtool.formats.base import Report, exit_status
+
+    base = base or Path.cwd()
+    if changed is not None:
+        from edtool.changes import ChangesError, keep_changed
+
+        try:
+            for result in results:
+                keep_changed(result, changed(result))
+        except ChangesError as exc:
+            fail(str(exc))
+    accepted = {}
+    if baseline is not None:
+        try:
+            accepted = Baseline.load(baseline).split(results, base)
+        except BaselineError as exc:
+            fail(str(exc))
+    report = Report(results, guide, accepted, base)
+    import sys
+
+    formatter(fmt).write(report, sys.stdout)
+    sys.stdout.flush()
+    return exit_status(report, fail_on)
 
 
 def check(
     paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: drafts/)."),
     only: Optional[str] = typer.Option(None, "--only", help="Comma-separated categories to report: file, metadata, dateline, style, grammar, spelling."),
     skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
-    fmt: str = typer.Option("text", "--format", help="Output format: text or json."),
+    fmt: str = format_option(),
+    fail_on: str = FAIL_ON_OPTION,
+    changed_since: Optional[str] = CHANGED_SINCE_OPTION,
+    baseline: Optional[Path] = BASELINE_OPTION,
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
     require_grammar: bool = typer.Option(False, "--require-grammar", help="Exit 2 when LanguageTool cannot be reached."),
     fix: bool = typer.Option(False, "--fix", help="Apply every fixable style and dateline finding, then report what is left."),
     diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff; write nothing (exit 1 if any)."),
 ) -> None:
     """Check drafts: metadata, dateline, house style and grammar."""
-    from edtool.engine import CheckOptions, RunError, parse_categories, run_checks, worst_exit_code
+    from edtool.engine import CheckOptions, RunError, parse_categories, run_checks
     from edtool.notices import listen
-    from edtool.report import REPORTERS, report
     from edtool.styleguide import StyleGuideError
 
-    if fmt not in REPORTERS:
-        fail(f"Unknown format '{fmt}'. Use one of: {', '.join(REPORTERS)}.")
     guide = load_guide(styleguide)
     listen(lambda text: typer.echo(text, err=True))
+    if baseline is not None and not baseline.is_file():
+        from edtool.messages import msg
+
+        fail(msg("baseline.missing", path=baseline))
     try:
         options = CheckOptions(parse_categories(only), parse_categories(skip) or set(), require_grammar)
         targets = [str(p) for p in paths] if paths else ["drafts"]
+        changed = None
+        if changed_since is not None:
+            targets, changed = _changed_targets(targets, changed_since)
         if fix or diff:
             from edtool.cli.style import run_fix
 
@@ -42,9 +108,68 @@ def check(
     except (RunError, StyleGuideError) as exc:
         fail(str(exc))
         return
-    report(results, fmt)
-    raise typer.Exit(worst_exit_code(results))
+    raise typer.Exit(finish(results, guide, fmt, fail_on, changed, baseline))
+
+
+def _changed_targets(targets: list[str], ref: str):
+    """The files among `targets` that differ from `ref` (others are not checked at all), and a
+    function giving a result's changed lines."""
+    from edtool.changes import ChangedLines, ChangesError
+    from edtool.engine import collect_paths
+
+    lines = ChangedLines(ref)
+    try:
+        for target in targets:
+            folder = Path(target) if Path(target).is_dir() else Path(target).parent
+            lines.check_folder(folder if folder.exists() else Path.cwd())
+        files, missing = collect_paths(targets)
+        wanted = [str(p) for p in files if lines.has_changes(p)]
+    except ChangesError as exc:
+        fail(str(exc))
+        raise
+    keep = wanted + [r.path for r in missing]
+    return keep, lambda result: lines.lines(result.path) if Path(result.path).exists() else None
 
 
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
+
+
+def hooks_run(
+    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
+    fmt: str = format_option(),
+    fail_on: str = FAIL_ON_OPTION,
+    changed_since: Optional[str] = CHANGED_SINCE_OPTION,
+    baseline: Optional[Path] = BASELINE_OPTION,
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Check the staged drafts (what the installed hook calls)."""
+    from edtool.engine import CheckOptions, RunError, parse_categories
+    from edtool.hooks import HookError, check_staged, repo_root
+    from edtool.messages import msg
+
+    guide = load_guide(styleguide)
+    if baseline is not None and not baseline.is_file():
+        fail(msg("baseline.missing", path=baseline))
+    try:
+        root = repo_root(Path.cwd())
+        changed = None
+        if changed_since is not None:
+            from edtool.changes import ChangedLines, ChangesError
+
+            lines = ChangedLines(changed_since, staged=True)
+            try:
+                lines.check_folder(root)
+            except ChangesError as exc:
+                fail(str(exc))
+            changed = lambda result: lines.lines(root / result.path)  # noqa: E731
+        results = check_staged(guide, CheckOptions(skip=parse_categories(skip) or set()), Path.cwd())
+    except (HookError, RunError) as exc:
+        fail(str(exc))
+        return
+    if not results:
+        raise typer.Exit(0)
+    code = finish(results, guide, fmt, fail_on, changed, baseline, root)
+    if code:
+        typer.echo(msg("hooks.blocked"), err=True)
+    raise typer.Exit(code)

@@ -57,6 +57,7 @@ EXTRA_GROUPS: list[tuple[str, str, str | None]] = [
     ("edtool.cli.server", "server_app", "server"),
     ("edtool.cli.style", "register", None),
     ("edtool.cli.workflow", "register", None),
+    ("edtool.cli.baseline", "baseline_app", "baseline"),
     ("edtool.cli.lsp", "register", None),
 ]
 

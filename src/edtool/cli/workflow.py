@@ -228,30 +228,9 @@ def hooks_install(
     typer.echo(msg("hooks.installed", hook=hook))
 
 
-@hooks_app.command("run")
-def hooks_run(
-    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
-    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
-) -> None:
-    """Check the staged drafts (what the installed hook calls)."""
-    from edtool.engine import CheckOptions, RunError, parse_categories, worst_exit_code
-    from edtool.hooks import HookError, check_staged
-    from edtool.messages import msg
-    from edtool.report import report
+from edtool.cli.check import hooks_run  # noqa: E402  (options and output shared with `edtool check`)
 
-    guide = load_guide(styleguide)
-    try:
-        results = check_staged(guide, CheckOptions(skip=parse_categories(skip) or set()), Path.cwd())
-    except (HookError, RunError) as exc:
-        fail(str(exc))
-        return
-    if not results:
-        raise typer.Exit(0)
-    report(results, "text")
-    code = worst_exit_code(results)
-    if code:
-        typer.echo(msg("hooks.blocked"), err=True)
-    raise typer.Exit(code)
+hooks_app.command("run")(hooks_run)
 
 
 def register(app: typer.Typer) -> None:

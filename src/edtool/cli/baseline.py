@@ -1,0 +1,40 @@
+"""`edtool baseline write FILE`: accept today's findings, so that `check --baseline FILE` reports new ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+
+baseline_app = typer.Typer(help="Accept the findings that exist today (for check --baseline).", no_args_is_help=True)
+
+
+@baseline_app.command("write")
+def write(
+    file: Path = typer.Argument(..., help="Baseline file to write (JSON; commit it to the desk repository)."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: drafts/)."),
+    only: Optional[str] = typer.Option(None, "--only", help="Comma-separated categories to accept."),
+    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Check the drafts and write every finding into FILE (replacing it)."""
+    from edtool import baseline
+    from edtool.engine import CheckOptions, RunError, parse_categories, run_checks
+    from edtool.messages import msg
+    from edtool.notices import listen
+    from edtool.styleguide import StyleGuideError
+
+    guide = load_guide(styleguide)
+    listen(lambda text: typer.echo(text, err=True))
+    try:
+        options = CheckOptions(parse_categories(only), parse_categories(skip) or set())
+        results = run_checks([str(p) for p in paths] if paths else ["drafts"], guide, options)
+        count = baseline.write(file, results, Path.cwd())
+    except (RunError, StyleGuideError, baseline.BaselineError) as exc:
+        fail(str(exc))
+        return
+    files = len({r.path for r in results if r.diagnostics})
+    typer.echo(msg("baseline.written", path=file, count=count, files=files), err=True)

@@ -1,0 +1,32 @@
+"""JSON: the stable contract for tools. Every checked file is listed, a clean one with an empty list.
+A suppressed finding (baseline, ignore file) is listed with `"suppressed": reason` and not counted."""
+
+from __future__ import annotations
+
+import json
+
+from edtool.formats.base import Formatter, Report
+
+
+def to_json(report: Report) -> dict:
+    files = []
+    for result in report.results:
+        items = []
+        for entry in report.entries(result):
+            item = entry.diagnostic.to_dict()
+            if entry.suppressed and "suppressed" not in item:
+                item["suppressed"] = entry.suppressed
+            items.append(item)
+        files.append({"path": result.path, "diagnostics": items})
+    summary = report.summary()
+    suppressed = report.suppressed_count()
+    if suppressed:
+        summary["suppressed"] = suppressed
+    return {"files": files, "summary": summary}
+
+
+class JsonFormatter(Formatter):
+    name = "json"
+
+    def render(self, report: Report) -> str:
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
