@@ -23,6 +23,21 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]„“”\"]*[^\s<>()\[\]�
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 
 
+def _comments(text: str, start: int, end: int):
+    """(start, end, inner text) of each <!-- … --> in text[start:end]; what _COMMENT.finditer finds,
+    in linear time: once no "-->" follows an opener, no later opener can close either."""
+    pos = start
+    while True:
+        opener = text.find("<!--", pos, end)
+        if opener == -1:
+            return
+        close = text.find("-->", opener + 4, end)
+        if close == -1:
+            return
+        yield opener, close + 3, text[opener + 4 : close]
+        pos = close + 3
+
+
 @dataclass
 class Segment:
     """One block of prose in one scope (a paragraph, a heading, the title, ...)."""
@@ -382,8 +397,8 @@ def build_prose(draft: Draft) -> ProseView:
         elif kind == "html_block" and token.map:
             start, end = line_offset(token.map[0]), line_offset(token.map[1])
             view.excluded.append((start, end))
-            for match in _COMMENT.finditer(draft.text, start, end):
-                view.comments.append(Comment(match.group(1).strip(), match.start(), match.end()))
+            for begin, finish, inner in _comments(draft.text, start, end):
+                view.comments.append(Comment(inner.strip(), begin, finish))
         elif kind == "inline" and token.map:
             scope = "paragraph"
             for candidate in reversed(scope_stack):

@@ -31,15 +31,34 @@ class _Region:
     names: frozenset[str] | None  # None: every rule
     start: int  # offsets into Draft.text
     end: int
+    switch: int = 0  # offset of the comment that opened it
 
 
-def _matches(rule: str, names: frozenset[str] | None, category: str) -> bool:
-    if names is None:
-        return True
-    for name in names:
-        if rule == name or rule.startswith(name + ".") or rule.endswith("." + name) or category == name:
-            return True
-    return False
+@dataclass(frozen=True)
+class Suppression:
+    """A finding that a switch or an ignore entry took out of the report: kept, with its cause."""
+
+    diagnostic: Diagnostic
+    by: str  # "drafts/a.md:12" (the switch) or "ignore.yaml:4" (the entry)
+    kind: str  # "switch" or "ignore"
+    reason: str = ""
+    who: str = ""
+
+    def to_dict(self) -> dict:
+        data = self.diagnostic.to_dict()
+        data["suppressed"] = {"by": self.by, "kind": self.kind, **({"reason": self.reason} if self.reason else {}),
+                              **({"who": self.who} if self.who else {})}
+        return data
+
+
+def _names_of(rule: str, category: str) -> list[str]:
+    """Every switch name that covers `rule`: itself, its namespaces, its dotted tails, its category."""
+    parts = rule.split(".")
+    names = {rule, category}
+    for i in range(1, len(parts)):
+        names.add(".".join(parts[:i]))
+        names.add(".".join(parts[i:]))
+    return list(names)
 
 
 def _known(name: str, style_ids: set[str]) -> bool:
@@ -57,8 +76,10 @@ def _style_ids(guide: StyleGuide) -> set[str]:
         return set()
 
 
-def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], warn: bool = True) -> list[Diagnostic]:
-    """Drop findings switched off in the draft; add a warning for each switch naming an unknown rule."""
+def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], warn: bool = True,
+                   suppressed: list[Suppression] | None = None) -> list[Diagnostic]:
+    """Take findings switched off in the draft out of the report (into `suppressed` when given); add a
+    warning for each switch naming an unknown rule. Linear in findings and switches (a sweep)."""
     if MARKER not in draft.text:
         return found
     from edtool.prose import prose_of
@@ -92,30 +113,83 @@ def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], war
             if target <= draft.line_count:
                 start = draft.offset(target, 1)
                 regions.append(_Region(frozenset(names) if names else None, start,
-                                       start + len(draft.line_text(target)) + 1))
+                                       start + len(draft.line_text(target)) + 1, comment.start))
         elif action == "disable":
             if names:
                 for name in names:
-                    open_named.setdefault(name, comment.end)
+                    open_named.setdefault(name, (comment.end, comment.start))
             elif open_all is None:
-                open_all = comment.end
+                open_all = (comment.end, comment.start)
         else:  # enable
             closing = names or list(open_named)
             for name in closing:
                 if name in open_named:
-                    regions.append(_Region(frozenset([name]), open_named.pop(name), comment.start))
+                    begin, at = open_named.pop(name)
+                    regions.append(_Region(frozenset([name]), begin, comment.start, at))
             if not names and open_all is not None:
-                regions.append(_Region(None, open_all, comment.start))
+                regions.append(_Region(None, open_all[0], comment.start, open_all[1]))
                 open_all = None
     if open_all is not None:
-        regions.append(_Region(None, open_all, end_of_text))
-    for name, start in open_named.items():
-        regions.append(_Region(frozenset([name]), start, end_of_text))
+        regions.append(_Region(None, open_all[0], end_of_text, open_all[1]))
+    for name, (start, at) in open_named.items():
+        regions.append(_Region(frozenset([name]), start, end_of_text, at))
+    return _sweep(draft, regions, found, suppressed) + warnings
 
-    kept = []
-    for d in found:
+
+def _sweep(draft: Draft, regions: list[_Region], found: list[Diagnostic],
+           suppressed: list[Suppression] | None) -> list[Diagnostic]:
+    """Findings outside every region that covers their rule, in their order; regions are opened and
+    closed in offset order, with counts per name, so each finding costs a few dictionary looks."""
+    import heapq
+
+    end_of_text = len(draft.text)
+    regions.sort(key=lambda r: r.start)
+    placed = []
+    for index, d in enumerate(found):
         offset = draft.offset(d.line, d.column) if d.line <= draft.line_count else end_of_text
-        if any(r.start <= offset < r.end and _matches(d.rule, r.names, d.category.value) for r in regions):
-            continue
-        kept.append(d)
-    return kept + warnings
+        placed.append((offset, index))
+    placed.sort()
+    active: list[tuple[int, int]] = []  # heap of (end, region index)
+    by_name: dict[str, list[int]] = {}  # name -> heap of region indexes still open (for the cause)
+    open_all: list[int] = []
+    closed: set[int] = set()
+    next_region = 0
+    dropped: dict[int, _Region] = {}
+    for offset, index in placed:
+        while next_region < len(regions) and regions[next_region].start <= offset:
+            region = regions[next_region]
+            heapq.heappush(active, (region.end, next_region))
+            for name in region.names or ():
+                by_name.setdefault(name, []).append(next_region)
+            if region.names is None:
+                open_all.append(next_region)
+            next_region += 1
+        while active and active[0][0] <= offset:
+            closed.add(heapq.heappop(active)[1])
+        d = found[index]
+        cause = _first_open(open_all, closed)
+        if cause is None:
+            for name in _names_of(d.rule, d.category.value):
+                cause = _first_open(by_name.get(name), closed)
+                if cause is not None:
+                    break
+        if cause is not None:
+            dropped[index] = regions[cause]
+    kept = []
+    for index, d in enumerate(found):
+        region = dropped.get(index)
+        if region is None:
+            kept.append(d)
+        elif suppressed is not None:
+            line, _ = draft.position(region.switch)
+            suppressed.append(Suppression(d, f"{draft.path}:{line}", "switch"))
+    return kept
+
+
+def _first_open(indexes: list[int] | None, closed: set[int]) -> int | None:
+    """The last still open region of a list (closed ones are dropped from its end as found)."""
+    while indexes:
+        if indexes[-1] not in closed:
+            return indexes[-1]
+        indexes.pop()
+    return None

@@ -1,0 +1,75 @@
+"""Linear time, whatever the input: the shape of the algorithms, never a tight wall-clock limit.
+
+Two kinds of test:
+- properties (hypothesis): the linear scans find exactly what the simple (slow) forms find;
+- adversarial drafts so large that a quadratic scan would run for many minutes (the dots at 100 KB
+  took 104 s when the splitter was quadratic; here 400 KB, about 30 minutes quadratic), checked in a
+  subprocess with a generous timeout that a linear check meets many times over on a loaded machine.
+benchmarks/bench_linear.py shows the growth as ratios.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from edtool.checks.style.text import _TERMINAL, sentence_spans
+from edtool.prose import _COMMENT, _comments
+
+REPO = Path(__file__).resolve().parent.parent
+# the splitter's terminal pattern before it was made linear: same matches, quadratic on "....x"
+_OLD_TERMINAL = re.compile(r"(?:[.!?]+|…)[\"“”»«’'‘)\]]*(?=\s|$)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="<!->a \n", max_size=80))
+def test_comment_scan_finds_what_the_regex_finds(text):
+    expected = [(m.start(), m.end(), m.group(1)) for m in _COMMENT.finditer(text)]
+    assert list(_comments(text, 0, len(text))) == expected
+    if len(text) > 4:  # and within bounds
+        inner = [(m.start(), m.end(), m.group(1)) for m in _COMMENT.finditer(text, 2, len(text) - 2)]
+        assert list(_comments(text, 2, len(text) - 2)) == inner
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=".!?…a \n»)", max_size=60))
+def test_terminal_runs_match_only_from_their_first_mark_and_find_the_same(text):
+    assert [m.span() for m in _TERMINAL.finditer(text)] == [m.span() for m in _OLD_TERMINAL.finditer(text)]
+
+
+def test_sentence_spans_on_a_long_run_of_marks_is_one_sentence():
+    for mark in ".!?":
+        text = "Wort" + mark * 50_000 + "x"
+        assert sentence_spans(text) == [(0, len(text))]
+
+
+# Each family: a draft of about 400 KB (switches: 1 MB, where the old cost was findings x switches x
+# names) that took minutes or hours with the quadratic scans.
+_FAMILIES = {"dots": 400_000, "bangs": 400_000, "questions": 400_000, "comments": 1_000_000,
+             "inline-comments": 400_000, "abbreviations": 400_000, "switches": 1_000_000,
+             "title-escapes": 400_000}
+_PROGRAM = """
+import sys
+sys.argv = ["bench"]
+sys.path.insert(0, {bench!r})
+import bench_linear
+run = bench_linear.make_check()
+print(run(bench_linear.FAMILIES[{family!r}]({size})))
+"""
+
+
+@pytest.mark.parametrize("family", sorted(_FAMILIES))
+def test_adversarial_draft_is_checked_in_linear_time(family):
+    program = _PROGRAM.format(bench=str(REPO / "benchmarks"), family=family, size=_FAMILIES[family])
+    try:
+        proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{family}: no result after 300 s (a linear check takes seconds)")
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.strip()) >= 0
