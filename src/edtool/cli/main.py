@@ -59,6 +59,7 @@ EXTRA_GROUPS: list[tuple[str, str, str | None]] = [
     ("edtool.cli.workflow", "register", None),
     ("edtool.cli.baseline", "baseline_app", "baseline"),
     ("edtool.cli.lsp", "register", None),
+    ("edtool.cli.review", "register", None),
 ]
 
 _register()
