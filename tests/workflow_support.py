@@ -3,10 +3,12 @@ repository and a bare remote, all real git in tmp_path, with identities set here
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +141,34 @@ class Newsroom:
         return git("rev-parse", "HEAD", cwd=self.content)
 
 
+_TEMPLATE: list[Path] = []
+
+
+def _template() -> Path:
+    """Desk, bare remote and content clone, built once per test session and copied for each test."""
+    if not _TEMPLATE:
+        base = Path(tempfile.mkdtemp(prefix="edtool-newsroom-"))
+        atexit.register(shutil.rmtree, base, True)
+        env = {**SETUP_ENV, "HOME": str(base)}
+        desk = base / "desk"
+        (desk / "drafts").mkdir(parents=True)
+        shipped = yaml.safe_load((PROJECT / "styleguide.yaml").read_text(encoding="utf-8"))
+        guide = {key: shipped[key] for key in KEEP_SECTIONS if key in shipped}  # no style rules: stable tests
+        (desk / "styleguide.yaml").write_text(yaml.safe_dump(guide, allow_unicode=True, sort_keys=False),
+                                              encoding="utf-8")
+        git("init", "-q", "-b", "main", cwd=desk, env=env)
+        remote, content = base / "remote.git", base / "content"
+        git("init", "-q", "--bare", "-b", "main", str(remote), cwd=base, env=env)
+        git("clone", "-q", str(remote), str(content), cwd=base, env=env)
+        git("checkout", "-q", "-b", "main", cwd=content, check=False, env=env)
+        (content / "README.md").write_text("Published articles.\n", encoding="utf-8")
+        git("add", "README.md", cwd=content, env=env)
+        git("commit", "-q", "-m", "Start", cwd=content, env=env)
+        git("push", "-q", "-u", "origin", "main", cwd=content, env=env)
+        _TEMPLATE.append(base)
+    return _TEMPLATE[0]
+
+
 @pytest.fixture
 def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Newsroom:
     home = tmp_path / "home"
@@ -150,23 +180,10 @@ def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Newsroom:
                 "EDTOOL_TEST_DELAY_AFTER_WRITE", "EDTOOL_LOCK_TIMEOUT", "PRE_COMMIT"):
         monkeypatch.delenv(key, raising=False)
 
-    desk = tmp_path / "desk"
-    (desk / "drafts").mkdir(parents=True)
-    shipped = yaml.safe_load((PROJECT / "styleguide.yaml").read_text(encoding="utf-8"))
-    guide = {key: shipped[key] for key in KEEP_SECTIONS if key in shipped}  # no style rules: stable tests
-    (desk / "styleguide.yaml").write_text(yaml.safe_dump(guide, allow_unicode=True, sort_keys=False),
-                                          encoding="utf-8")
-    git("init", "-q", "-b", "main", cwd=desk)
-
-    remote = tmp_path / "remote.git"
-    git("init", "-q", "--bare", "-b", "main", str(remote), cwd=tmp_path)
-    content = tmp_path / "content"
-    git("clone", "-q", str(remote), str(content), cwd=tmp_path)
-    git("checkout", "-q", "-b", "main", cwd=content, check=False)
-    (content / "README.md").write_text("Published articles.\n", encoding="utf-8")
-    git("add", "README.md", cwd=content)
-    git("commit", "-q", "-m", "Start", cwd=content)
-    git("push", "-q", "-u", "origin", "main", cwd=content)
-
+    template = _template()
+    for name in ("desk", "remote.git", "content"):
+        shutil.copytree(template / name, tmp_path / name, symlinks=True)
+    desk, remote, content = tmp_path / "desk", tmp_path / "remote.git", tmp_path / "content"
+    git("remote", "set-url", "origin", str(remote), cwd=content)
     monkeypatch.chdir(desk)
     return Newsroom(tmp_path, desk, content, remote)
