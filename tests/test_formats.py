@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from conftest import GOOD_FRONT_MATTER, make_draft
 
@@ -166,6 +166,7 @@ def test_rdjsonl_severity_mapping(desk):
         assert diagnostic("a.md", d, None)["severity"] == name
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from("aÄß„“🚀\u0301 é"), max_size=30), st.integers(0, 31))
 def test_byte_column_counts_utf8_bytes_of_the_characters_before(prefix, extra):
     from edtool.draft import Draft
@@ -202,6 +203,7 @@ def parse_command(line: str) -> tuple[str, dict, str]:
     return match.group(1), props, unescape_data(match.group(3))
 
 
+@settings(deadline=None)
 @given(st.text(), st.text())
 def test_github_escaping_round_trips(message, title):
     from edtool.formats.github import command

@@ -25,7 +25,6 @@ from edtool.messages import msg
 FORMAT_VERSION = 1
 CONTEXT_CHARS = 80  # the sentence, cut to this many characters on each side of the finding
 SKIP_RULES = {"file.service"}  # a run's notice (LanguageTool down), not a finding about the text
-_SENTENCE_END = re.compile(r"[.!?…][\"“”»«‘’)\]]*\s+")
 _SPACE = re.compile(r"\s+")
 
 Key = tuple[str, str, str, str, int]
@@ -46,17 +45,23 @@ def flagged_text(draft: Draft | None, d: Diagnostic) -> str:
         return ""
 
 
-def sentence(draft: Draft | None, d: Diagnostic) -> str:
+def sentence(draft: Draft | None, d: Diagnostic, cache: dict | None = None) -> str:
     """The sentence of the finding's line around its start, whitespace collapsed."""
     if draft is None or not 1 <= d.line <= draft.line_count:
         return ""
-    line = draft.line_text(d.line)
+    from edtool.checks.style.text import sentence_spans
+
+    cache = {} if cache is None else cache
+    if d.line not in cache:  # one split per line (a paragraph may be one long line)
+        text = draft.line_text(d.line)
+        cache[d.line] = (text, sentence_spans(text))
+    line, spans = cache[d.line]
     at = min(max(d.column - 1, 0), len(line))
-    start = 0
-    for match in _SENTENCE_END.finditer(line, 0, at):
-        start = match.end()
-    end_match = _SENTENCE_END.search(line, at)
-    end = end_match.end() if end_match else len(line)
+    start, end = 0, len(line)
+    for a, b in spans:
+        if a <= at < b or (at == b == len(line)):
+            start, end = a, b
+            break
     start = max(start, at - CONTEXT_CHARS)
     end = min(end, at + CONTEXT_CHARS)
     return _SPACE.sub(" ", line[start:end]).strip()
@@ -66,8 +71,9 @@ def finding_keys(result: FileResult, path: str) -> list[tuple[Diagnostic, Key]]:
     """Each finding of a file with its key, in text order (occurrence index included)."""
     seen: dict[tuple[str, str, str, str], int] = {}
     out = []
+    lines: dict = {}
     for d in result.diagnostics:
-        base = (path, d.rule, flagged_text(result.draft, d), sentence(result.draft, d))
+        base = (path, d.rule, flagged_text(result.draft, d), sentence(result.draft, d, lines))
         index = seen.get(base, 0)
         seen[base] = index + 1
         out.append((d, (*base, index)))

@@ -83,7 +83,7 @@ class Repo:
             return ALL
         if name not in self.changed:
             return set()
-        return added_lines(self._run([*_DIFF, *self._cached(), "-U0", self.ref, "--", name]))
+        return added_lines(self._run([*_DIFF, *self._cached(), "--text", "-U0", self.ref, "--", name]))
 
 
 class ChangedLines:

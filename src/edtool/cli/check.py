@@ -147,6 +147,7 @@ def hooks_run(
     from edtool.engine import CheckOptions, RunError, parse_categories
     from edtool.hooks import HookError, check_staged, repo_root
     from edtool.messages import msg
+    from edtool.styleguide import StyleGuideError
 
     guide = load_guide(styleguide)
     if baseline is not None and not baseline.is_file():
@@ -164,7 +165,7 @@ def hooks_run(
                 fail(str(exc))
             changed = lambda result: lines.lines(root / result.path)  # noqa: E731
         results = check_staged(guide, CheckOptions(skip=parse_categories(skip) or set()), Path.cwd())
-    except (HookError, RunError) as exc:
+    except (HookError, RunError, StyleGuideError) as exc:
         fail(str(exc))
         return
     if not results:

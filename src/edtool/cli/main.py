@@ -58,6 +58,7 @@ EXTRA_GROUPS: list[tuple[str, str, str | None]] = [
     ("edtool.cli.style", "register", None),
     ("edtool.cli.workflow", "register", None),
     ("edtool.cli.baseline", "baseline_app", "baseline"),
+    ("edtool.cli.ignore", "ignore_app", "ignore"),
     ("edtool.cli.lsp", "register", None),
     ("edtool.cli.review", "register", None),
 ]
