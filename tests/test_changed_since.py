@@ -204,7 +204,7 @@ def test_baseline_from_another_folder_and_in_the_hook_and_sarif(repo, run_edtool
     data = json.loads(result.stdout)
     assert result.returncode == 1
     assert [(d["line"], d.get("suppressed")) for d in data["files"][0]["diagnostics"]] == [
-        (line_of(a, OLD), "baseline"), (line_of(a, NEW), None)]
+        (line_of(a, OLD), {"by": "base.json", "kind": "baseline"}), (line_of(a, NEW), None)]
     sarif = json.loads(run_edtool("check", *FAST, "--format", "sarif", "--baseline", "base.json", cwd=repo).stdout)
     states = sorted((r["baselineState"], bool(r.get("suppressions"))) for r in sarif["runs"][0]["results"])
     assert states == [("new", False), ("unchanged", True), ("unchanged", True)]

@@ -333,9 +333,9 @@ def test_json_lists_suppressed_findings_and_text_counts_them(desk):
 
     kept = Diagnostic("a.md", 3, 1, 3, 2, "style.k", Category.STYLE, Severity.ERROR, "bleibt")
     accepted = Diagnostic("a.md", 1, 1, 1, 2, "style.a", Category.STYLE, Severity.ERROR, "akzeptiert")
-    report = Report([FileResult("a.md", [kept])], baselined={"a.md": [accepted]})
+    report = Report([FileResult("a.md", [kept])], baselined={"a.md": [accepted]}, baseline="b.json")
     data = json.loads(formatter("json").render(report))
-    assert [d.get("suppressed") for d in data["files"][0]["diagnostics"]] == ["baseline", None]
+    assert [d.get("suppressed") for d in data["files"][0]["diagnostics"]] == [{"by": "b.json", "kind": "baseline"}, None]
     assert data["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0, "suppressed": 1}
     text = formatter("text", colour=False).render(report)
     assert "akzeptiert" not in text and "1 Befund(e) unterdrückt" in text

@@ -61,7 +61,7 @@ def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optio
             accepted = Baseline.load(baseline).split(results, base)
         except BaselineError as exc:
             fail(str(exc))
-    report = Report(results, guide, accepted, base)
+    report = Report(results, guide, accepted, base, str(baseline) if baseline is not None else "")
     import sys
 
     formatter(fmt).write(report, sys.stdout)

@@ -38,14 +38,16 @@ class Report:
     guide: object | None = None  # StyleGuide, for rule descriptions and its version
     baselined: dict[str, list[Diagnostic]] = field(default_factory=dict)  # path -> accepted findings
     base: Path = field(default_factory=Path.cwd)  # where relative paths start
+    baseline: str = ""  # the baseline file as given, for the record of what it suppressed
 
     def entries(self, result: FileResult) -> list[Entry]:
         """Every finding of a file in text order, reported and suppressed ones."""
         items = [Entry(d, suppression(d)) for d in result.diagnostics]
+        items.extend(Entry(d, suppression(d) or "ignore") for d in getattr(result, "suppressed", ()))
         accepted = self.baselined.get(result.path)
         if accepted:
             items.extend(Entry(d, "baseline") for d in accepted)
-            items.sort(key=lambda e: e.diagnostic.sort_key())
+        items.sort(key=lambda e: e.diagnostic.sort_key())
         return items
 
     def reported(self) -> Iterator[tuple[FileResult, Diagnostic]]:
@@ -62,6 +64,7 @@ class Report:
 
     def suppressed_count(self) -> int:
         own = sum(1 for r in self.results for d in r.diagnostics if suppression(d))
+        own += sum(len(getattr(r, "suppressed", ())) for r in self.results)
         return own + sum(len(v) for v in self.baselined.values())
 
 

@@ -106,6 +106,15 @@ def _fixes(d: Diagnostic, draft, location: dict) -> list[dict]:
     }]
 
 
+def _suppression(d: Diagnostic, reason: str, report: Report) -> dict:
+    """A switch in the draft is `inSource`; the ignore file and the baseline are `external`."""
+    if reason == "baseline":
+        return {"kind": "external", "status": "accepted",
+                "justification": f"baseline: {report.baseline}" if report.baseline else "baseline"}
+    kind = "inSource" if getattr(d, "kind", "") == "switch" else "external"
+    return {"kind": kind, "status": "accepted", "justification": reason}
+
+
 def to_sarif(report: Report) -> dict:
     rules = _house_rules(report.guide)
     index = {r["id"]: n for n, r in enumerate(rules)}
@@ -139,7 +148,7 @@ def to_sarif(report: Report) -> dict:
                 item["fixes"] = fixes
             reason = suppressed_by[id(d)]
             if reason:
-                item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": reason}]
+                item["suppressions"] = [_suppression(d, reason, report)]
             if baseline_used:
                 item["baselineState"] = "unchanged" if reason == "baseline" else "new"
             results.append(item)
