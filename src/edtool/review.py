@@ -372,7 +372,7 @@ def review_page(draft: Draft, diagnostics: list[Diagnostic], *, baseline: tuple[
     if not findings:
         lists.append('<p class="none">Keine Befunde.</p>')
 
-    diff_section = ""
+    diff_section = diff_link = ""
     if baseline is not None:
         label, old = baseline
         changes = diff(old, reader_text(draft, article))
@@ -380,6 +380,7 @@ def review_page(draft: Draft, diagnostics: list[Diagnostic], *, baseline: tuple[
         summary = (f"{removed} {'Wort' if removed == 1 else 'Wörter'} entfernt, "
                    f"{added} {'Wort' if added == 1 else 'Wörter'} hinzugefügt")
         content = diff_html(changes) if any(c.op != "equal" for c in changes) else "Keine Änderungen."
+        diff_link = f'<span><a href="#diff">Änderungen: {summary}</a></span>'
         diff_section = (f'<section class="diff" id="diff"><h2>Änderungen gegenüber {escape(label)}</h2>'
                         f'<p class="none">{summary}</p><div>{content}</div></section>\n')
 
@@ -391,7 +392,7 @@ def review_page(draft: Draft, diagnostics: list[Diagnostic], *, baseline: tuple[
             f"<title>Prüfansicht: {escape(article.title)}</title>\n<style>{ARTICLE_CSS}{PAGE_CSS}</style>\n</head>\n<body>\n"
             f'<header class="top"><h1>Prüfansicht: {escape(draft.path)}</h1>'
             f'<div class="counts">{counts_html}<span>{article.words} Wörter · Lesezeit etwa '
-            f"{article.reading_minutes} Min.</span></div></header>\n"
+            f"{article.reading_minutes} Min.</span>{diff_link}</div></header>\n"
             '<div class="layout">\n<main>\n'
             + article_html(draft, article, title=title, teaser=teaser, body=body)
             + fm_html + diff_section
@@ -494,10 +495,11 @@ def published_baseline(guide, path: str | Path, draft: Draft, content_repo=None)
             if exc.fatal:
                 raise ReviewError(exc.message) from None
         candidates += publisher.published_by(publisher.draft_ref(Path(path)))
+        reader = publisher if hasattr(publisher, "at_head") else publisher.repo  # the content repo adapter
         for target in candidates:
-            data = publisher.at_head(target)
+            data = reader.at_head(target)
             if data is not None:
-                head = (publisher.head() or "")[:10]
+                head = (reader.head() or "")[:10]
                 return _baseline_from(data, f"der veröffentlichten Fassung ({target}, Commit {head})", target)
         return None
     finally:
