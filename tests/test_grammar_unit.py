@@ -40,21 +40,23 @@ def locate(text: str, needle: str, after: str = "") -> tuple[int, int]:
 class FakeClient:
     """Stands in for the server: flags every occurrence of the given words."""
 
-    def __init__(self, words: dict[str, tuple[str, str]]):
-        self.words = words  # word -> (rule id, issue type)
+    def __init__(self, words: dict[str, tuple]):
+        self.words = words  # word -> (rule id, issue type[, suggestion])
         self.requests = 0
         self.sent: list[str] = []
+        self.languages: list[str] = []
 
     def check_many(self, texts, language, workers=1):
         out = []
         for text in texts:
             self.requests += 1
             self.sent.append(text)
+            self.languages.append(language)
             found = []
-            for word, (rule, issue) in self.words.items():
+            for word, (rule, issue, *suggestion) in self.words.items():
                 for hit in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
                     found.append(LTMatch(hit.start(), len(word), rule, "TYPOS" if issue == "misspelling" else "GRAMMAR",
-                                         issue, f"Fehler bei {word}", (word.upper(),)))
+                                         issue, f"Fehler bei {word}", tuple(suggestion) or (word.upper(),)))
             out.append(found)
         return out
 
@@ -79,7 +81,7 @@ def isolated_cache(tmp_path, monkeypatch):
 
 
 WORDS = {"das die": ("RELATIVPRONOMEN_STATT_DASS", "uncategorized"), "den neuen Auto": ("DE_AGREEMENT", "grammar"),
-         "Überaschung": ("GERMAN_SPELLER_RULE", "misspelling"), "Bakanov": ("GERMAN_SPELLER_RULE", "misspelling"),
+         "Überaschung": ("GERMAN_SPELLER_RULE", "misspelling", "Überraschung"), "Bakanov": ("GERMAN_SPELLER_RULE", "misspelling"),
          "HOUSTON": ("GERMAN_SPELLER_RULE", "misspelling"), "Fehlr": ("GERMAN_SPELLER_RULE", "misspelling"),
          "example": ("GERMAN_SPELLER_RULE", "misspelling")}
 
@@ -108,10 +110,14 @@ def test_positions_map_back_through_markup(guide, tmp_path, isolated_cache):
 def test_second_check_is_served_from_the_cache(guide, tmp_path, isolated_cache):
     from edtool.checks.grammar import check_grammar
 
+    from edtool.checks.grammar import blocks_of, pieces_of
+
     draft = Draft.load(FIXTURE)
     session, fake = fake_session(guide, WORDS, tmp_path)
     first = check_grammar(draft, guide, session)
-    assert fake.requests == 1
+    # one request per block (title, teaser, each body section); the unknown word's foreign check
+    assert fake.languages.count("de-DE") == len(set(blocks_of(pieces_of(draft)))) > 1
+    assert fake.languages.count("en-US") == 1 and "Überaschung" in fake.sent[-1]
     again, fake2 = fake_session(guide, WORDS, tmp_path)
     assert check_grammar(draft, guide, again) == first
     assert fake2.requests == 0

@@ -124,6 +124,11 @@ DE: dict[str, str] = {
     "severity.info": "Hinweis",
     # grammar / LanguageTool (each failure says what to do; grammar then stays unchecked)
     "grammar.starting": "Starte den LanguageTool-Server (einmalig, dauert etwa eine halbe Minute; danach bleibt er {idle} Minuten ohne Nutzung bereit) …",
+    "spelling.variant": "„{word}“: Das Wort steht im Artikel sonst als „{other}“. Tippfehler?",
+    "vocabulary.encoding": "Die Wortliste {path} ist kein UTF-8-Text.",
+    "vocabulary.bad-term": "„{term}“ ist kein Eintrag einer Wortliste (ein Wort oder Name je Zeile; Kommentare nach #).",
+    "vocabulary.not-configured": "In styleguide.yaml fehlt „vocabulary.learned“ (z. B. „learned: vocabulary/learned.txt“); dorthin schreibt „edtool vocabulary learn“ die Wörter.",
+    "vocabulary.learned": "{new} neue Wörter aus {articles} veröffentlichten Artikeln in {path} ({total} insgesamt). Bitte die Liste prüfen und mit den Änderungen committen.",
     "grammar.unchecked": "Grammatik und Rechtschreibung wurden nicht geprüft: {reason}",
     "grammar.no-java": "LanguageTool braucht Java {minimum} oder neuer (gefunden: {found}). Bitte Java {minimum}+ installieren oder EDTOOL_JAVA auf dessen „java“ setzen.",
     "grammar.no-maven": "Maven („mvn“) fehlt; es wird nur für „edtool server install“ gebraucht. Bitte Maven installieren und den Befehl wiederholen.",

@@ -19,7 +19,15 @@ styleguide.yaml, section `grammar:` (all optional):
   severity             {key: error|warning|info}; key is an edtool rule id, a LanguageTool rule id,
                        a LanguageTool category id, `grammar`, `spelling` or `default` (first match wins)
   max_suggestions      replacements kept per finding (5)
-`vocabulary.accept` lists words and names the desk accepts: spelling findings on them are dropped.
+  foreign_languages    spellers asked whether an unknown word is a foreign term ([en-US]; [] = none)
+`vocabulary.accept` lists words and names the desk accepts: spelling findings on them are dropped;
+`vocabulary.learned` names a reviewed word list (one term a line, # comments) with the same effect,
+written by `edtool vocabulary learn` from the published articles.
+
+Title, teaser and each section of the body (a heading starts one) go to LanguageTool as separate
+texts, so rules that look across sentences (sentence beginnings, quotes) never cross them. Speller
+findings pass through checks/spelling.py (name or typo, from the article's evidence); grammar
+findings that misread news copy, and the weekday check, are in checks/newsrules.py.
 """
 
 from __future__ import annotations
@@ -55,6 +63,7 @@ class GrammarSettings:
     severity: dict[str, Severity] = field(default_factory=dict)
     max_suggestions: int = 5
     enabled: bool = True
+    foreign_languages: tuple[str, ...] = ("en-US",)
 
     @property
     def request_settings(self) -> dict:
@@ -116,6 +125,8 @@ def load_settings(guide: StyleGuide) -> GrammarSettings:
             severity=severity,
             max_suggestions=int(_number(guide, section, "max_suggestions", 5)),
             enabled=bool(section.get("enabled", True)),
+            foreign_languages=_names(guide, section, "foreign_languages") if "foreign_languages" in section
+            else ("en-US",),
         )
 
     return guide.memo("grammar.settings", build)
@@ -168,13 +179,21 @@ class GrammarSession:
             self._client.requests = sent
         return self._client
 
-    def check_texts(self, texts: list[str], language: str) -> list[list]:
-        """LanguageTool matches for each text, from the cache or from the server."""
+    def check_texts(self, texts: list[str], language: str, blocks: list[int] | None = None) -> list[list]:
+        """LanguageTool matches for each text, from the cache or from the server. Texts of different
+        blocks (title, teaser, body sections) never share a request."""
         results: list[list | None] = [self.cache.get(text, language) for text in texts]
-        missing = list(dict.fromkeys(text for text, found in zip(texts, results) if found is None))
+        block_of: dict[str, int] = {}
+        for i, (text, found) in enumerate(zip(texts, results)):
+            if found is None:
+                block_of.setdefault(text, blocks[i] if blocks else 0)
+        missing = list(block_of)
         fetched: dict[str, list] = {}
         if missing:
-            fetched = self._request(_groups(missing, WORKERS), language)
+            groups: list[list[str]] = []
+            for block in dict.fromkeys(block_of.values()):
+                groups.extend(_groups([t for t in missing if block_of[t] == block], WORKERS))
+            fetched = self._request(groups, language)
             for text, found in fetched.items():
                 self.cache.put(text, language, found)
         return [found if found is not None else fetched[text] for text, found in zip(texts, results)]
@@ -254,16 +273,81 @@ def pieces_of(draft: Draft) -> list[Piece]:
     return pieces
 
 
+def blocks_of(pieces: list[Piece]) -> list[int]:
+    """A block number per piece: the title, the teaser, and each body section (a heading starts one)."""
+    out, block, previous = [], -1, None
+    for piece in pieces:
+        scope = piece.segment.scope
+        if scope in ("title", "teaser", "heading") or previous in ("title", "teaser") or previous is None:
+            block += 1
+        out.append(block)
+        previous = scope
+    return out
+
+
 def draft_language(draft: Draft, settings: GrammarSettings) -> str:
     value = draft.front_matter.get("language")
     return value if isinstance(value, str) and value in LANGUAGES else settings.language
 
 
 # -- vocabulary ----------------------------------------------------------------------------------
+_TERM = re.compile(r"[^\W_][\w.&'’+/ -]*(?<=[\w.+])")
+MAX_TERM = 80
+
+
+def _learned_path(guide: StyleGuide):
+    from pathlib import Path
+
+    value = guide.get("vocabulary", "learned")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise guide.error("„vocabulary.learned“ muss ein Dateipfad sein (z. B. vocabulary/learned.txt)",
+                          "vocabulary", "learned")
+    path = Path(value)
+    return path if path.is_absolute() else Path(guide.path).resolve().parent / path
+
+
+def read_term_file(path) -> list[str]:
+    """The terms of a reviewed word list: one a line, `#` starts a comment; none while the file does
+    not exist. A broken line is a StyleGuideError that names the file and line."""
+    from edtool.styleguide import StyleGuideError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []  # not learned yet: `edtool vocabulary learn` writes it
+    except UnicodeDecodeError:
+        raise StyleGuideError(str(path), 1, 1, msg("vocabulary.encoding", path=path)) from None
+    except OSError as exc:
+        raise StyleGuideError(str(path), 1, 1, str(exc)) from None
+    terms = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if len(line) > MAX_TERM or not _TERM.fullmatch(line) or "  " in line:
+            column = len(raw) - len(raw.lstrip()) + 1
+            raise StyleGuideError(str(path), number, column, msg("vocabulary.bad-term", term=line[:60]))
+        terms.append(line)
+    return terms
+
+
+def desk_terms(guide: StyleGuide) -> tuple[str, ...]:
+    """Words and names the desk accepts: vocabulary.accept and the learned list."""
+    def build():
+        words = [str(w).strip() for w in guide.get("vocabulary", "accept", default=[]) or [] if str(w).strip()]
+        path = _learned_path(guide)
+        if path is not None:
+            words.extend(read_term_file(path))
+        return tuple(dict.fromkeys(words))
+
+    return guide.memo("grammar.desk-terms", build)
+
+
 def vocabulary_pattern(guide: StyleGuide) -> re.Pattern | None:
     def build():
-        words = guide.get("vocabulary", "accept", default=[]) or []
-        words = sorted({str(w).strip() for w in words if str(w).strip()}, key=len, reverse=True)
+        words = sorted(set(desk_terms(guide)), key=len, reverse=True)
         if not words:
             return None
         alternation = "|".join(re.escape(w) for w in words)
@@ -290,6 +374,10 @@ def _is_spelling(match) -> bool:
     return match.issue_type == "misspelling" or "SPELLER" in match.rule_id
 
 
+def _is_speller(match) -> bool:
+    return "SPELLER" in match.rule_id
+
+
 def _message(match, text: str) -> str:
     """LanguageTool's message; a spelling one names the word, since the speller's own text does not."""
     if _is_spelling(match):
@@ -304,7 +392,36 @@ def _severity(settings: GrammarSettings, rule: str, match, category: Category) -
     return Severity.WARNING
 
 
+def _speller_span(text: str, offset: int, length: int) -> tuple[int, int]:
+    """The speller's span widened to the digits it split off ("3" of "3er-Facelifts")."""
+    start = offset
+    while start > 0 and text[start - 1].isdigit():
+        start -= 1
+    return start, offset + length
+
+
+def _foreign_words(session: GrammarSession, settings: GrammarSettings, words: list[str]) -> frozenset[str]:
+    """The words another language's speller knows (one cached text per word)."""
+    known: set[str] = set()
+    words = sorted(set(words))
+    for language in settings.foreign_languages:
+        if not words:
+            break
+        results = session.check_texts(words, language)
+        for word, matches in zip(words, results):
+            if not any(_is_spelling(m) for m in matches):
+                known.add(word)
+        words = [w for w in words if w not in known]
+    return frozenset(known)
+
+
+def _article_texts(draft: Draft, pieces: list[Piece]) -> list[str]:
+    return [p.segment.text for p in pieces]
+
+
 def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | None = None) -> list[Diagnostic]:
+    from edtool.checks import newsrules, spelling
+
     settings = load_settings(guide)
     if not settings.enabled:
         return []
@@ -313,35 +430,84 @@ def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | Non
         return []
     session = session or session_for(guide)
     language = draft_language(draft, settings)
+    vocabulary = vocabulary_pattern(guide)
+    terms = frozenset(w for term in desk_terms(guide) for w in re.findall(r"[^\W_][\w.]*", term))
     try:
-        results = session.check_texts([p.text for p in pieces], language)
+        results = session.check_texts([p.text for p in pieces], language, blocks_of(pieces))
+        # the speller's unknown words: which of them are names or terms (checks/spelling.py)
+        candidates: list[tuple[Piece, object, int, int]] = []
+        for piece, matches in zip(pieces, results):
+            accepted = _accepted_spans(piece.text, vocabulary)
+            for match in matches:
+                if _is_speller(match) and not _accepted(piece.text, match.offset, match.offset + match.length, accepted):
+                    start, end = _speller_span(piece.text, match.offset, match.length)
+                    candidates.append((piece, match, start, end))
+        foreign: frozenset[str] = frozenset()
+        if candidates and settings.foreign_languages:
+            words = [part for piece, match, start, end in candidates
+                     for part in spelling.changed_parts(piece.text[start:end], match.replacements)
+                     if not spelling.is_abbreviation(part) and not spelling.is_brand_shape(part)]
+            foreign = _foreign_words(session, settings, words)
     except LanguageToolError as exc:
         from edtool.engine import ServiceUnavailable
 
         raise ServiceUnavailable(msg("grammar.unchecked", reason=exc.message), required=settings.required) from None
-    vocabulary = vocabulary_pattern(guide)
+    tags = draft.front_matter.get("tags")
+    article = spelling.Article.of(_article_texts(draft, pieces), tags if isinstance(tags, list) else (), terms)
+    article.foreign = foreign
+    verdicts = {}
+    for piece, match, start, end in candidates:
+        word = piece.text[start:end]
+        verdicts[(id(piece), match.offset)] = (spelling.judge(word, match.replacements,
+                                                              spelling.context_at(piece.text, start, end), article),
+                                               start, end)
     found: list[Diagnostic] = []
+
+    def add(piece: Piece, start: int, end: int, rule: str, category: Category, severity: Severity,
+            message: str, suggestions) -> None:
+        begin = piece.start + start
+        source_start, source_end = piece.segment.source_span(begin, begin + (end - start))
+        line, column = draft.position(source_start)
+        end_line, end_column = draft.position(source_end)
+        found.append(Diagnostic(draft.path, line, column, end_line, end_column, rule, category, severity, message,
+                                tuple(suggestions[: settings.max_suggestions]), source=piece.text[start:end]))
+
     for piece, matches in zip(pieces, results):
         accepted = None
         for match in matches:
-            spelling = _is_spelling(match)
-            if spelling:
+            spelling_match = _is_spelling(match)
+            start, end = match.offset, match.offset + match.length
+            suggestions = list(match.replacements)
+            category = Category.SPELLING if spelling_match else Category.GRAMMAR
+            rule = f"{category.value}.{match.rule_id}"
+            severity = _severity(settings, rule, match, category)
+            message = _message(match, piece.text)
+            if spelling_match:
                 if accepted is None:
                     accepted = _accepted_spans(piece.text, vocabulary)
-                if _accepted(piece.text, match.offset, match.offset + match.length, accepted):
+                if _accepted(piece.text, start, end, accepted):
                     continue
-            category = Category.SPELLING if spelling else Category.GRAMMAR
-            rule = f"{category.value}.{match.rule_id}"
-            begin = piece.start + match.offset
-            source_start, source_end = piece.segment.source_span(begin, begin + match.length)
-            line, column = draft.position(source_start)
-            end_line, end_column = draft.position(source_end)
-            found.append(Diagnostic(
-                draft.path, line, column, end_line, end_column, rule, category,
-                _severity(settings, rule, match, category), _message(match, piece.text),
-                tuple(match.replacements[: settings.max_suggestions]),
-                source=piece.text[match.offset : match.offset + match.length],
-            ))
+            if _is_speller(match):
+                verdict, start, end = verdicts[(id(piece), match.offset)]
+                if not verdict.keep:
+                    continue
+                if verdict.suggestion:
+                    suggestions = [verdict.suggestion, *[s for s in suggestions if s != verdict.suggestion]]
+                    message = msg("spelling.variant", word=piece.text[start:end], other=verdict.suggestion) \
+                        if verdict.reason == "variant" else message
+                if verdict.info:
+                    severity = Severity.INFO
+            elif newsrules.misfires(match.rule_id, piece.text, start, match.length, match.replacements, terms):
+                continue
+            add(piece, start, end, rule, category, severity, message, suggestions)
+    if "WEEKDAY_DATE" not in settings.disabled_rules:
+        when = newsrules.article_date(draft.front_matter.get("date"))
+        for piece in pieces:
+            for start, end, message, suggestion in newsrules.weekday_findings(piece.text, when):
+                rule = "grammar.WEEKDAY_DATE"
+                severity = settings.severity.get(rule) or settings.severity.get("grammar") \
+                    or settings.severity.get("default") or Severity.WARNING
+                add(piece, start, end, rule, Category.GRAMMAR, severity, message, [suggestion])
     found.sort(key=Diagnostic.sort_key)
     return found
 

@@ -116,7 +116,10 @@ class Client:
         """One request per text, up to `workers` at once (LanguageTool checks a request on one core)."""
         if len(texts) <= 1 or workers <= 1:
             return [self.check(text, language) for text in texts]
-        self._tool(language)  # build the client once, outside the threads
+        try:
+            self._tool(language)  # build the client once, outside the threads
+        except Exception as exc:  # e.g. the server's language list cannot be read
+            raise self._explain(exc) from None
         with ThreadPoolExecutor(max_workers=min(workers, len(texts))) as pool:
             return list(pool.map(lambda text: self.check(text, language), texts))
 

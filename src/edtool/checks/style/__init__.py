@@ -36,8 +36,9 @@ class CompiledStyle:
 def _vocabulary(guide: StyleGuide) -> tuple[list[str], list[str]]:
     vocab = guide.section("vocabulary")
     for key in vocab:
-        if key not in ("accept", "reject"):
-            raise guide.error(f"„vocabulary“ kennt nur „accept“ und „reject“, nicht „{key}“", "vocabulary", key)
+        if key not in ("accept", "reject", "learned"):  # learned: a word list file (checks/grammar.py)
+            raise guide.error(f"„vocabulary“ kennt nur „accept“, „reject“ und „learned“, nicht „{key}“",
+                              "vocabulary", key)
     lists = []
     for key in ("accept", "reject"):
         items = vocab.get(key) or []
