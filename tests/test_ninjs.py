@@ -101,6 +101,7 @@ def test_a_withdrawn_item_keeps_its_uri_and_sends_no_text():
     (lambda d: item_of(d, pubstatus="deleted"), "gibt es in ninjs nicht"),
     (lambda d: item_of(d, ninjs_version="1.0"), "wird nicht unterstützt"),
     (lambda d: article_uri(""), "Slug"),
+    (lambda d: item_of(draft_of(GOOD_FRONT_MATTER + "corrections: [x]\n")), "<draft>:12:1: Korrektur Nr. 1"),
 ])
 def test_bad_input_is_a_german_message(call, expected):
     with pytest.raises(NinjsError, match=expected):

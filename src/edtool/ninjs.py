@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from edtool.draft import Draft
-from edtool.render import corrections_of, render, word_count
+from edtool.render import RenderError, corrections_of, render, word_count
 
 VERSIONS = ("3.1", "2.2")
 DEFAULT_VERSION = "3.1"
@@ -101,7 +101,10 @@ def to_ninjs(draft: Draft, *, uri: str, version: int | str, version_created: dat
     if pubstatus not in PUBSTATUS:
         raise NinjsError(f"Status „{pubstatus}“ gibt es in ninjs nicht; möglich: {', '.join(PUBSTATUS)}.")
     fm = draft.front_matter
-    article = render(draft)
+    try:
+        article = render(draft)
+    except RenderError as exc:
+        raise NinjsError(f"{draft.path}:{exc.line}:{exc.column}: {exc.message}") from None
     item: dict[str, Any] = {
         "uri": uri,
         "type": "text",
