@@ -54,7 +54,10 @@ def run_check(folder: Path) -> list[dict]:
                           text=True, env=env, timeout=1800)
     if proc.returncode not in (0, 1):
         sys.exit(f"edtool check failed ({proc.returncode}):\n{proc.stderr}")
-    return json.loads(proc.stdout)["files"]
+    files = json.loads(proc.stdout)["files"]
+    for item in files:  # suppressed findings (inline switch, ignore.yaml, baseline) are not reported
+        item["diagnostics"] = [d for d in item["diagnostics"] if not d.get("suppressed")]
+    return files
 
 
 def load_judgments(judged: Path) -> list[dict]:

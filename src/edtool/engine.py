@@ -47,6 +47,7 @@ class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     draft: Draft | None = None
+    suppressed: list[Diagnostic] = field(default_factory=list)  # by a switch or ignore.yaml, with the cause
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -147,7 +148,10 @@ def selected_checks(options: CheckOptions) -> list[str]:
 
 
 def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], options: CheckOptions,
-                unavailable: list[ServiceUnavailable]) -> list[Diagnostic]:
+                unavailable: list[ServiceUnavailable], suppressed: list[Diagnostic] | None = None) -> list[Diagnostic]:
+    """The draft's findings; those an inline switch or ignore.yaml takes out go to `suppressed`."""
+    from edtool.ignore import apply_ignore
+
     found: list[Diagnostic] = []
     for name, check in checks.items():
         try:
@@ -157,7 +161,8 @@ def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], op
                 raise RunError(exc.message) from None
             unavailable.append(exc)
             checks[name] = lambda *_: []  # reported once per run, not once per draft
-    return apply_switches(draft, guide, found, warn=options.wants("style"))
+    found = apply_switches(draft, guide, found, warn=options.wants("style"), suppressed=suppressed)
+    return apply_ignore(draft, guide, found, suppressed)
 
 
 def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: StyleGuide,
@@ -179,7 +184,7 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
             results.append(result)
             continue
         result.draft = draft
-        result.diagnostics = check_draft(draft, guide, checks, options, unavailable)
+        result.diagnostics = check_draft(draft, guide, checks, options, unavailable, result.suppressed)
         results.append(result)
     if unavailable and results:
         first = next((r for r in results if r.draft is not None), results[0])

@@ -12,7 +12,7 @@ LanguageTool rule id ("GERMAN_SPELLER_RULE"). A switch naming an unknown rule is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from edtool.diagnostics import CATEGORY_NAMES, Category, Diagnostic, Severity
 from edtool.draft import Draft
@@ -35,23 +35,33 @@ class _Region:
 
 
 @dataclass(frozen=True)
-class Suppression:
+class Suppressed(Diagnostic):
     """A finding that a switch or an ignore entry took out of the report: kept, with its cause."""
 
-    diagnostic: Diagnostic
-    by: str  # "drafts/a.md:12" (the switch) or "ignore.yaml:4" (the entry)
-    kind: str  # "switch" or "ignore"
-    reason: str = ""
-    who: str = ""
+    suppressed: str = field(default="", compare=False)  # what formatters show: "ignore.yaml:4: reason"
+    by: str = field(default="", compare=False)  # "drafts/a.md:12" (the switch) or "ignore.yaml:4" (the entry)
+    kind: str = field(default="", compare=False)  # "switch" or "ignore"
+    reason: str = field(default="", compare=False)
+    who: str = field(default="", compare=False)
+
+    @classmethod
+    def of(cls, d: Diagnostic, by: str, kind: str, reason: str = "", who: str = "") -> "Suppressed":
+        values = {f.name: getattr(d, f.name) for f in fields(Diagnostic)}
+        return cls(**values, suppressed=f"{by}: {reason}" if reason else by, by=by, kind=kind, reason=reason,
+                   who=who)
 
     def to_dict(self) -> dict:
-        data = self.diagnostic.to_dict()
-        data["suppressed"] = {"by": self.by, "kind": self.kind, **({"reason": self.reason} if self.reason else {}),
-                              **({"who": self.who} if self.who else {})}
+        data = super().to_dict()
+        cause = {"by": self.by, "kind": self.kind}
+        if self.reason:
+            cause["reason"] = self.reason
+        if self.who:
+            cause["who"] = self.who
+        data["suppressed"] = cause
         return data
 
 
-def _names_of(rule: str, category: str) -> list[str]:
+def names_of(rule: str, category: str) -> list[str]:
     """Every switch name that covers `rule`: itself, its namespaces, its dotted tails, its category."""
     parts = rule.split(".")
     names = {rule, category}
@@ -77,7 +87,7 @@ def _style_ids(guide: StyleGuide) -> set[str]:
 
 
 def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], warn: bool = True,
-                   suppressed: list[Suppression] | None = None) -> list[Diagnostic]:
+                   suppressed: list[Diagnostic] | None = None) -> list[Diagnostic]:
     """Take findings switched off in the draft out of the report (into `suppressed` when given); add a
     warning for each switch naming an unknown rule. Linear in findings and switches (a sweep)."""
     if MARKER not in draft.text:
@@ -137,7 +147,7 @@ def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], war
 
 
 def _sweep(draft: Draft, regions: list[_Region], found: list[Diagnostic],
-           suppressed: list[Suppression] | None) -> list[Diagnostic]:
+           suppressed: list[Diagnostic] | None) -> list[Diagnostic]:
     """Findings outside every region that covers their rule, in their order; regions are opened and
     closed in offset order, with counts per name, so each finding costs a few dictionary looks."""
     import heapq
@@ -169,7 +179,7 @@ def _sweep(draft: Draft, regions: list[_Region], found: list[Diagnostic],
         d = found[index]
         cause = _first_open(open_all, closed)
         if cause is None:
-            for name in _names_of(d.rule, d.category.value):
+            for name in names_of(d.rule, d.category.value):
                 cause = _first_open(by_name.get(name), closed)
                 if cause is not None:
                     break
@@ -182,7 +192,7 @@ def _sweep(draft: Draft, regions: list[_Region], found: list[Diagnostic],
             kept.append(d)
         elif suppressed is not None:
             line, _ = draft.position(region.switch)
-            suppressed.append(Suppression(d, f"{draft.path}:{line}", "switch"))
+            suppressed.append(Suppressed.of(d, f"{draft.path}:{line}", "switch"))
     return kept
 
 
