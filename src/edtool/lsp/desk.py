@@ -92,6 +92,27 @@ class GrammarOutcome:
     down: str | None = None  # LanguageTool just became unavailable: the notice (German)
     back: bool = False  # LanguageTool answers again after being down
     skipped: bool = False  # not checked: LanguageTool is known to be down
+    guide_error: str | None = None  # the grammar settings or word list in the style guide are broken
+
+
+def _signature(paths: list[Path]) -> tuple:
+    out = []
+    for path in paths:
+        try:
+            info = path.stat()
+            out.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
+        except OSError:
+            out.append((str(path), None))
+    return tuple(out)
+
+
+def _word_lists(guide: StyleGuide) -> list[Path]:
+    """The reviewed word list the guide names (`vocabulary.learned`), if it names one."""
+    value = guide.get("vocabulary", "learned")
+    if not isinstance(value, str) or not value.strip():
+        return []
+    path = Path(value)
+    return [path if path.is_absolute() else Path(guide.path).resolve().parent / path]
 
 
 def _file_diagnostic(path: str, rule: str, message: str, line: int = 1, column: int = 1,
@@ -107,6 +128,7 @@ class Desk:
         self._sessions: dict[str, object] = {}
         self.grammar_down: str | None = None
         self._down_at = 0.0
+        self.last_traceback: str | None = None  # of an unexpected error in the grammar check
 
     # -- style guides --------------------------------------------------------------------------
     def guide_path(self, path: Path | None) -> Path:
@@ -122,21 +144,27 @@ class Desk:
         raise error  # type: ignore[misc]
 
     def guide_for(self, path: Path | None) -> StyleGuide:
-        """The style guide a draft at `path` uses, loaded once per version of the file."""
+        """The style guide a draft at `path` uses, loaded once per version of its files (the guide
+        and the word list it names)."""
         found = self.guide_path(path)
         key = str(found.resolve())
-        try:
-            info = found.stat()
-            signature = (info.st_mtime_ns, info.st_size, info.st_ino)
-        except OSError:
-            signature = ()
         cached = self._guides.get(key)
-        if cached and cached[0] == signature:
+        if cached and cached[0] == _signature([found, *_word_lists(cached[1])]):
             return cached[1]
+        before = _signature([found])  # taken first: a change while loading means a reload next time
         guide = StyleGuide.load(found)
-        self._guides[key] = (signature, guide)
+        self._guides[key] = (before + _signature(_word_lists(guide)), guide)
         self._sessions.pop(key, None)  # grammar settings may have changed
         return guide
+
+    def depends_on(self, path: Path | None) -> bool:
+        """Is `path` a style guide or word list of a loaded guide? (Saving it means: check again.)"""
+        if path is None:
+            return False
+        if path.name == FILE_NAME:
+            return True
+        target = path.resolve()
+        return any(target == p.resolve() for _, guide in self._guides.values() for p in _word_lists(guide))
 
     def forget_guides(self) -> None:
         self._guides.clear()
@@ -187,6 +215,7 @@ class Desk:
         reported once (`down`), then not tried again for a while unless `retry` (a save)."""
         from edtool.checks.grammar import check_grammar
         from edtool.engine import CheckOptions, RunError, ServiceUnavailable, check_draft
+        from edtool.languagetool import LanguageToolError
 
         now = time.monotonic()
         was_down = self.grammar_down is not None
@@ -199,6 +228,15 @@ class Desk:
                                 CheckOptions(only={"grammar", "spelling"}), unavailable)
         except RunError as exc:  # grammar.required: in the editor still one notice
             found, unavailable = [], [ServiceUnavailable(str(exc))]
+        except StyleGuideError as exc:
+            return GrammarOutcome(guide_error=str(exc))
+        except LanguageToolError as exc:  # raised outside check_grammar's own guard: the same notice
+            found, unavailable = [], [ServiceUnavailable(msg("grammar.unchecked", reason=exc.message))]
+        except Exception as exc:  # e.g. the HTTP client's own error: grammar is unchecked, style goes on
+            import traceback
+
+            found, unavailable = [], [ServiceUnavailable(msg("grammar.unchecked", reason=f"{type(exc).__name__}: {exc}"))]
+            self.last_traceback = traceback.format_exc()
         if unavailable:
             self.grammar_down, self._down_at = unavailable[0].message, now
             notice = None if was_down else msg("lsp.grammar-down", message=unavailable[0].message)
@@ -413,6 +451,34 @@ def _adds_word(before: str, after: str, word: str) -> bool:
     vocab["accept"] = accept + [word]
     expected["vocabulary"] = vocab
     return new == expected
+
+
+def word_list_edit(text: str, word: str) -> tuple[int, int, str] | None:
+    """An edit that adds `word` as a line at the end of a reviewed word list (one term a line, `#`
+    comments); None if it is there already or is no valid term for the list."""
+    from edtool.checks import grammar
+
+    pattern, limit = getattr(grammar, "_TERM", None), getattr(grammar, "MAX_TERM", 200)
+    word = word.strip()
+    if not word or "#" in word or "\n" in word or "\r" in word or len(word) > limit or "  " in word:
+        return None
+    if pattern is not None and not pattern.fullmatch(word):
+        return None
+    terms = {line.split("#", 1)[0].strip() for line in _lines(text).split("\n")}
+    if word in terms:
+        return None
+    nl = "\r\n" if "\r\n" in text else "\n"
+    prefix = "" if not text or text.endswith(("\n", "\r")) else nl
+    return len(text), len(text), f"{prefix}{word}{nl}"
+
+
+def vocabulary_target(guide: StyleGuide) -> tuple[Path, str]:
+    """Where a new desk word goes: the reviewed word list if the guide names one that exists
+    (`vocabulary.learned`), else `vocabulary.accept` in styleguide.yaml. ("list" or "accept")"""
+    lists = _word_lists(guide)
+    if lists and lists[0].is_file():
+        return lists[0], "list"
+    return Path(guide.path), "accept"
 
 
 def is_styleguide(uri: str) -> bool:

@@ -214,8 +214,6 @@ class EdtoolServer(LanguageServer):
             self._show_once("guide:" + outcome.guide_error, msg("lsp.styleguide", error=outcome.guide_error),
                             T.MessageType.Error)
             state.grammar = None
-        else:
-            self._shown = {key for key in self._shown if not key.startswith("guide:")}
         if outcome.draft is None:
             state.grammar = None  # not a draft (now): no grammar findings to keep
         else:
@@ -232,9 +230,15 @@ class EdtoolServer(LanguageServer):
                                    self._show_once("internal:" + error, msg("lsp.internal", error=error),
                                                    T.MessageType.Error)))
             return
+        detail, self.desk.last_traceback = self.desk.last_traceback, None
+        if detail:
+            self._on_loop(lambda: self.log_text(detail, T.MessageType.Error))
         self._on_loop(lambda: self._grammar_done(snap, outcome))
 
     def _grammar_done(self, snap: D.Snapshot, outcome: D.GrammarOutcome) -> None:
+        if outcome.guide_error:
+            self._show_once("guide:" + outcome.guide_error, msg("lsp.styleguide", error=outcome.guide_error),
+                            T.MessageType.Error)
         if outcome.down:
             self.show(outcome.down, T.MessageType.Warning)
         if outcome.back:
@@ -322,12 +326,13 @@ class EdtoolServer(LanguageServer):
         end = doc.offset_at(params.range.end.line, params.range.end.character, self.encoding)
         actions: list[T.CodeAction] = []
         findings = self.current(state)
+        here = [f for f in findings if not (f.end < start or f.start > end)]
         if wanted(T.CodeActionKind.QuickFix):
-            for finding in findings:
-                if finding.end < start or finding.start > end:
-                    continue
+            for finding in here:
                 actions.extend(self._quick_fixes(uri, doc, finding))
-        if wanted(FIX_ALL_KIND) and any(f.fix is not None for f in findings) and state.guide is not None:
+        # fix-all: when asked for (source actions, on save) or next to a fixable finding
+        asked = bool(only) or any(f.fix is not None for f in here)
+        if asked and wanted(FIX_ALL_KIND) and any(f.fix is not None for f in findings) and state.guide is not None:
             action = T.CodeAction(title=msg("lsp.action.fix-all"), kind=FIX_ALL_KIND,
                                   data={"uri": uri, "version": doc.version})
             if not self.resolve_edits:
@@ -367,28 +372,28 @@ class EdtoolServer(LanguageServer):
 
     def _vocabulary_action(self, uri: str, word: str) -> T.CodeAction | None:
         try:
-            guide_path = self.desk.guide_path(D.uri_to_path(uri))
+            target, kind = D.vocabulary_target(self.desk.guide_for(D.uri_to_path(uri)))
         except Exception:
             return None
-        guide_uri = guide_path.resolve().as_uri()
-        state = next((s for u, s in self.docs.items() if D.uri_to_path(u) is not None
-                      and D.uri_to_path(u).resolve() == guide_path.resolve()), None)
-        if state is not None:  # open in the editor: edit what the writer sees
-            doc, version, guide_uri = state.doc, state.doc.version, state.doc.uri
+        resolved = target.resolve()
+        state = next((s for u, s in self.docs.items() if (p := D.uri_to_path(u)) is not None
+                      and p.resolve() == resolved), None)
+        if state is not None:  # open in the editor: edit what the writer sees there
+            doc, version, target_uri = state.doc, state.doc.version, state.doc.uri
         else:
             try:
-                doc = TextDocument(guide_uri, guide_path.read_text(encoding="utf-8"))
+                doc = TextDocument(resolved.as_uri(), resolved.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 return None
-            version = None
-        edit = D.vocabulary_edit(doc.text, word)
+            version, target_uri = None, resolved.as_uri()
+        edit = D.word_list_edit(doc.text, word) if kind == "list" else D.vocabulary_edit(doc.text, word)
         if edit is None:
             return None
         from edtool.fsutil import display_path
 
-        title = msg("lsp.action.accept-word", word=word, path=display_path(guide_path.name))
+        title = msg("lsp.action.accept-word", word=word, path=display_path(target.name))
         return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix,
-                            edit=self.workspace_edit(guide_uri, version, doc, [edit]))
+                            edit=self.workspace_edit(target_uri, version, doc, [edit]))
 
     def resolve(self, action: T.CodeAction) -> T.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
@@ -450,10 +455,11 @@ def build(styleguide: str | None = None) -> EdtoolServer:
     @server.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=False))
     def did_save(ls: EdtoolServer, params: T.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if D.is_styleguide(uri):  # new vocabulary or rules: check every open draft again
+        if ls.desk.depends_on(D.uri_to_path(uri)):  # new rules or words: check every open draft again
             ls.desk.forget_guides()
+            ls._shown = {key for key in ls._shown if not key.startswith("guide:")}  # say it again if still broken
             for other in list(ls.docs):
-                if not D.is_styleguide(other):
+                if other != uri:
                     ls.schedule(other, immediate=True)
             return
         ls.schedule(uri, immediate=True, retry_grammar=True)
