@@ -58,12 +58,17 @@ def _word_before(text: str, pos: int) -> str:
     return text[begin:end]
 
 
-def _abbreviation_here(token: str, lower: str, next_word: str, begin: int, start: int) -> bool:
-    """An abbreviation, not the same word at the end of a sentence ("Mag. Huber" vs "er mag.")."""
+_ARTICLES = frozenset("der die das den dem des ein eine einen einem eines".split())
+
+
+def _abbreviation_here(text: str, token: str, lower: str, next_word: str, begin: int) -> bool:
+    """An abbreviation, not the same word at the end of a sentence ("Mag. Huber" vs "er mag.",
+    "den Abt.")."""
     if lower in NUMBER_ONLY:
         return next_word[:1].isdigit()
     if lower in TITLE_ONLY:
-        return token[:1].isupper() and next_word[:1].isupper()
+        return (token[:1].isupper() and next_word[:1].isupper()
+                and _word_before(text, begin).lower() not in _ARTICLES)
     return True
 
 
@@ -87,7 +92,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 if len(token) == 1 and token.isalpha():
                     continue  # "z. B.", "d. h.", initials "J. Smith"
                 lower = token.lower()
-                if lower in ABBREVIATIONS and _abbreviation_here(token, lower, next_word, begin, start):
+                if lower in ABBREVIATIONS and _abbreviation_here(text, token, lower, next_word, begin):
                     continue  # "Nr. 5", "Dr. Müller", "bzw. Graz"
                 if token.isdigit() and len(token) <= 2 and (
                         next_word[:1].isdigit() or next_word.rstrip(".,;:") in _MONTH_SET
