@@ -141,6 +141,7 @@ class Context:
     before: str = ""
     after: str = ""
     sentence_start: bool = False
+    before_starts: bool = False  # the token before begins its sentence (a capital that says nothing)
 
 
 def context_at(text: str, start: int, end: int) -> Context:
@@ -148,10 +149,14 @@ def context_at(text: str, start: int, end: int) -> Context:
     right = text[end:]
     before = re.search(r"([^\W_][\w.]*)\s*$", left)
     after = re.match(r"\s*([^\W_]\w*)", right)
-    stripped = left.rstrip(" \u00a0\"'„“»«‚‘()")
-    sentence_start = not stripped or stripped[-1] in ".!?:\n" and not _abbreviation_dot(stripped)
     token_before = before.group(1) if before and left[before.end(1):].strip() == "" else ""
-    return Context(token_before.rstrip("."), after.group(1) if after else "", sentence_start)
+    before_starts = bool(token_before) and _starts_sentence(left[:before.start(1)])
+    return Context(token_before.rstrip("."), after.group(1) if after else "", _starts_sentence(left), before_starts)
+
+
+def _starts_sentence(left: str) -> bool:
+    stripped = left.rstrip(" \u00a0\"'„“»«‚‘()")
+    return not stripped or stripped[-1] in ".!?:\n" and not _abbreviation_dot(stripped)
 
 
 def _abbreviation_dot(left: str) -> bool:
@@ -253,7 +258,7 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
         return Verdict(False, "name:particle")
     # 3. a near suggestion is what a slip looks like (for a short capitalised word beside another
     #    capitalised word, "Ben Siegler", "Bahngesellschaft Renfe", only two swapped letters are)
-    in_name = is_capitalised(word) and (is_capitalised(context.before) and not context.sentence_start
+    in_name = is_capitalised(word) and (is_capitalised(context.before) and not context.before_starts
                                         or is_capitalised(context.after))
     if any(_near(word, rep, article, strict=in_name) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
@@ -273,7 +278,11 @@ def _near(word: str, rep: str, article: Article, strict: bool = False) -> bool:
     """One edit away (strict, for a short word: two neighbours swapped), and not an edit inside a
     part that the article itself uses as a word ("sarsähnlich" → "sargähnlich" beside "Sars")."""
     a, b = word.lower(), rep.lower()
-    if a == b or distance(a, b) > 1:  # a case-only suggestion is a question of case (DE_CASE's domain)
+    if a == b:  # a case-only suggestion is a question of case (DE_CASE's domain)
+        return False
+    if a.replace("ß", "ss") == b.replace("ß", "ss"):
+        return not strict  # ss for ß: the other variant's spelling (de-CH in a de-DE article)
+    if distance(a, b) > 1:
         return False
     if _joint_s(a, b):
         return False

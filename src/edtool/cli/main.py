@@ -55,6 +55,7 @@ def _register() -> None:
 # An attribute that is a Typer becomes a group; a function registers plain commands.
 EXTRA_GROUPS: list[tuple[str, str, str | None]] = [
     ("edtool.cli.server", "server_app", "server"),
+    ("edtool.cli.vocabulary", "vocabulary_app", "vocabulary"),
     ("edtool.cli.style", "register", None),
     ("edtool.cli.workflow", "register", None),
     ("edtool.cli.baseline", "baseline_app", "baseline"),

@@ -1,0 +1,41 @@
+"""`edtool vocabulary learn`: the words of the published articles into the desk's reviewed word list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+
+vocabulary_app = typer.Typer(help="The desk's vocabulary: words and names the spelling check accepts.",
+                             no_args_is_help=True)
+
+
+@vocabulary_app.command("learn")
+def learn_command(
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the words that would be added; write nothing."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Add the names and terms of the published articles that LanguageTool does not know to the word
+    list named in styleguide.yaml (vocabulary.learned). Review the list and commit it."""
+    from edtool.languagetool import LanguageToolError
+    from edtool.lexicon import LexiconError, learn
+    from edtool.messages import msg
+    from edtool.styleguide import StyleGuideError
+
+    guide = load_guide(styleguide)
+    try:
+        result = learn(guide, content_repo, write=not dry_run)
+    except (LexiconError, StyleGuideError) as exc:
+        fail(str(exc))
+        return
+    except LanguageToolError as exc:
+        fail(msg("grammar.unchecked", reason=exc.message))
+        return
+    for word in result.new:
+        typer.echo(word)
+    typer.echo(msg("vocabulary.learned", new=len(result.new), articles=result.articles, path=result.path,
+                   total=result.total), err=True)
