@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -251,7 +252,7 @@ def test_dry_run_changes_nothing(newsroom):
 def test_killed_between_steps_next_run_completes(newsroom, step):
     path = newsroom.approved_draft()
     before = path.read_bytes()
-    crashed = newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": step})
+    crashed = newsroom.crash_publish(path, step)
     assert crashed.returncode == 86, crashed.stderr
     assert (newsroom.content / ".git" / "edtool-publish.json").exists()
     if step == "write":  # nothing committed, draft untouched
@@ -270,7 +271,7 @@ def test_killed_between_steps_next_run_completes(newsroom, step):
 
 def test_killed_run_then_dry_run_reports_pending(newsroom):
     path = newsroom.approved_draft()
-    assert newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": "write"}).returncode == 86
+    assert newsroom.crash_publish(path, "write").returncode == 86
     result = newsroom.publish(str(path), *EDITOR, "--dry-run")
     assert "unterbrochene Veröffentlichung" in result.stderr
     assert (newsroom.content / ".git" / "edtool-publish.json").exists()
@@ -292,11 +293,9 @@ def test_failed_commit_rolls_back(newsroom):
 def test_two_concurrent_publishes_are_serialised(newsroom):
     a = newsroom.approved_draft("a.md", slug="artikel-a")
     b = newsroom.approved_draft("b.md", slug="artikel-b", author="Lena Hoffmann")
-    env = {**os.environ, "EDTOOL_TEST_DELAY_AFTER_WRITE": "1"}
-    from workflow_support import edtool_command
-
-    procs = [subprocess.Popen([*edtool_command(), "publish", str(p), "--content-repo", str(newsroom.content), *EDITOR],
-                              cwd=newsroom.desk, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # each pauses a second after writing its article, inside the lock
+    procs = [subprocess.Popen(newsroom.driver(p, pause_after_write=1.0), cwd=newsroom.desk, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
              for p in (a, b)]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
@@ -397,7 +396,7 @@ def test_missing_content_repo_is_a_usage_error(newsroom):
 
 def test_commit_found_after_a_kill_even_when_head_moved_on(newsroom):
     path = newsroom.approved_draft()
-    assert newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": "git-commit"}).returncode == 86
+    assert newsroom.crash_publish(path, "git-commit").returncode == 86
     (newsroom.content / "notiz.txt").write_text("später\n", encoding="utf-8")
     git("add", "notiz.txt", cwd=newsroom.content)
     git("commit", "-q", "-m", "Notiz", cwd=newsroom.content)
@@ -606,7 +605,7 @@ def test_sigkill_during_git_commit_leaves_a_lock_that_the_next_run_clears(newsro
 
 def test_stale_lock_after_the_commit_completes_the_publication(newsroom):
     path = newsroom.approved_draft()
-    crashed = newsroom.publish(str(path), *EDITOR, env={"EDTOOL_TEST_CRASH_AFTER": "git-commit"})
+    crashed = newsroom.crash_publish(path, "git-commit")
     assert crashed.returncode == 86
     (newsroom.content / ".git" / "index.lock").write_bytes(b"")  # as a git killed in its last step leaves it
     result = newsroom.publish(str(path), *EDITOR)
@@ -687,3 +686,176 @@ def test_unpublish_finds_the_article_by_history_when_the_pattern_moved(newsroom)
     result = newsroom.run("unpublish", str(path), *EDITOR, "--reason", "Alt", "--content-repo", str(newsroom.content))
     assert result.returncode == 0, result.stderr
     assert not (newsroom.content / TARGET).exists()
+
+
+# -- the parts on their own: plan (pure), transaction, content repository adapter -------------------------
+from edtool.publish.plan import (Facts, SlugOwner, check_shape, commit_to_record, plan_publish,  # noqa: E402
+                                 plan_unpublish, render, target_for)
+from edtool.publish.errors import PublishError  # noqa: E402
+from edtool.workflow import Person  # noqa: E402
+
+JONAS, KATRIN = Person("Jonas Weber", "jonas@example.org"), Person("Katrin Vogel", "katrin@example.org")
+NOW = "2025-08-12T10:00:00+02:00"
+
+
+def plain_draft(**fields) -> Draft:
+    from workflow_support import draft_text
+
+    return Draft.from_text(draft_text(status="approved", extra="approved_by: Katrin Vogel\napproved_digest: x\n",
+                                      **fields), "drafts/kuka.md")
+
+
+def planned(draft: Draft, facts: Facts):
+    return plan_publish(Path("drafts/kuka.md"), draft, b"", target=TARGET, ref="drafts/kuka.md", facts=facts,
+                        authors=[JONAS], approver="Katrin Vogel", now=NOW)
+
+
+def test_plan_of_a_new_article():
+    plan = planned(plain_draft(), Facts(None, False, None))
+    assert plan.action == "publish" and plan.target == TARGET and plan.author == JONAS
+    assert plan.message == ("Publish: Kuka stellt lernfähigen Schweißroboter vor\n\nSlug: kuka-schweissroboter\n"
+                            "Approved-by: Katrin Vogel\nDraft: drafts/kuka.md\n")
+    article = Draft.from_bytes(plan.content).front_matter
+    assert article["status"] == "published" and article["published_at"] == NOW
+    assert "approved_digest" not in article and "commit" not in article and article["approved_by"] == "Katrin Vogel"
+    assert plan.draft_updates == {"status": "published", "published_at": NOW}
+
+
+def test_plan_unchanged_update_and_changed_since():
+    draft = plain_draft()
+    first = "2025-08-01T08:00:00+02:00"
+    published = render(draft, {"published_at": first})
+    plan = planned(draft, Facts(published, False, None))
+    assert plan.action == "unchanged" and plan.draft_updates == {"status": "published", "published_at": first}
+    changed = plain_draft(title="Kuka zeigt einen lernfähigen Schweißroboter")
+    plan = planned(changed, Facts(published, False, None))
+    assert plan.action == "update" and plan.message.startswith("Update: Kuka zeigt")
+    assert plan.draft_updates == {"status": "published", "published_at": first, "updated_at": NOW}
+    as_published = Draft.from_text(changed.text.replace("status: approved", "status: published"), "drafts/kuka.md")
+    with pytest.raises(PublishError, match="seit der Veröffentlichung geändert"):
+        planned(as_published, Facts(published, False, None))
+
+
+@pytest.mark.parametrize("facts, needle", [
+    (Facts(None, True, None), "nicht committete Änderungen"),
+    (Facts(b"x", False, SlugOwner(TARGET, "drafts/anderer.md", "a" * 40)), "aus dem Entwurf drafts/anderer.md"),
+    (Facts(None, False, SlugOwner(TARGET, None, "b" * 40)), "nicht mit edtool angelegt (Commit bbbbbbbbbb)"),
+    (Facts(None, False, SlugOwner("articles/2025/07/kuka-schweissroboter.md", "drafts/kuka.md", "c" * 40)),
+     "bereits als articles/2025/07/kuka-schweissroboter.md veröffentlicht"),
+])
+def test_plan_refusals(facts, needle):
+    import re
+
+    with pytest.raises(PublishError, match=re.escape(needle)) as info:
+        planned(plain_draft(), facts)
+    assert not info.value.fatal
+
+
+def test_plan_unpublish_asks_for_the_committer_only_when_allowed():
+    draft = plain_draft()
+
+    def no_identity() -> Person:
+        raise AssertionError("committer asked for a refused retraction")
+
+    with pytest.raises(PublishError, match="nicht vorhanden"):
+        plan_unpublish(Path("drafts/kuka.md"), draft, b"", target=TARGET, ref="drafts/kuka.md",
+                       facts=Facts(None, False, None), committer=no_identity, reason="x", now=NOW)
+    plan = plan_unpublish(Path("drafts/kuka.md"), draft, b"", target=TARGET, ref="drafts/kuka.md",
+                          facts=Facts(b"alt", False, None), committer=lambda: KATRIN, reason="Falsch\nzitiert",
+                          now=NOW)
+    assert plan.action == "unpublish" and plan.content is None and plan.author == plan.committer == KATRIN
+    assert plan.message.splitlines()[2:] == ["Slug: kuka-schweissroboter", "Unpublished-by: Katrin Vogel",
+                                             "Reason: Falsch zitiert", "Draft: drafts/kuka.md"]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("articles/{year}/{month}/{slug}.md", TARGET),
+    ("{category}/{day}/{slug}.md", "robotik/12/kuka-schweissroboter.md"),
+])
+def test_target_from_the_pattern(pattern, expected):
+    assert target_for(pattern, plain_draft()) == expected
+
+
+@pytest.mark.parametrize("target", ["", "/abs/x.md", "a/../b.md", ".git/x.md", "a\\b.md", "C:x.md", "dir/", "a/./../../x.md"])
+def test_shape_of_a_target_outside_is_refused(target):
+    with pytest.raises(PublishError, match="außerhalb"):
+        check_shape("x.md", target)
+
+
+def test_commit_to_record_after_a_rebase():
+    published = Draft.from_text(plain_draft().text.replace("status: approved", "status: published")
+                                .replace("language: de-DE\n", "language: de-DE\ncommit: abc1234\n"))
+    assert commit_to_record(published, ["abc1234ff", "0000000"]) == (None, False)  # known: nothing to do
+    assert commit_to_record(published, ["fedcba9876"]) == ("fedcba9876", True)  # gone: refreshed
+    assert commit_to_record(plain_draft(), ["fedcba9876"]) == ("fedcba9876", False)  # approved: record
+    assert commit_to_record(plain_draft(), []) == (None, False)
+
+
+def test_transaction_rolls_back_on_a_failure_before_the_commit(newsroom):
+    from edtool.publish import Publisher
+    from edtool.styleguide import StyleGuide
+
+    path = newsroom.approved_draft()
+    before, snapshot = path.read_bytes(), state(newsroom)
+
+    def fail_after(step: str) -> None:
+        if step == "write":
+            raise OSError("Datenträger voll")
+
+    publisher = Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content, "Katrin Vogel",
+                          on_step=fail_after)
+    try:
+        assert publisher.publish([path]) == 1
+    finally:
+        publisher.close()
+    assert publisher.notices[-1][0] == "warning" and "Datenträger voll" in publisher.notices[-1][1]
+    assert state(newsroom) == snapshot and path.read_bytes() == before
+    assert_clean(newsroom)
+
+
+def test_transaction_keeps_a_commit_whatever_fails_after_it(newsroom):
+    from edtool.publish import Publisher
+    from edtool.styleguide import StyleGuide
+
+    path = newsroom.approved_draft()
+
+    def fail_after(step: str) -> None:
+        if step == "git-commit":
+            raise RuntimeError("unterbrochen")
+
+    publisher = Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content, "Katrin Vogel",
+                          on_step=fail_after)
+    try:
+        assert publisher.publish([path]) == 0
+    finally:
+        publisher.close()
+    assert Draft.load(path).front_matter["commit"] == newsroom.content_head()
+    assert [level for level, _ in publisher.notices] == ["info"]  # the library said it, printed nothing
+    assert_clean(newsroom)
+
+
+def test_adapter_creation_locks_and_git_processes(newsroom):
+    from edtool.publish.repo import ContentRepo
+
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    created = newsroom.content_head()
+    article = newsroom.content / TARGET
+    article.write_text(article.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
+    git("commit", "-q", "-am", "Nachtrag", cwd=newsroom.content)
+    repo = ContentRepo(newsroom.content)
+    try:
+        sha, message = repo.creation(TARGET)
+        assert sha == created and "Draft: drafts/kuka.md" in message
+        assert repo.lock_files("main") == []
+        (newsroom.content / ".git" / "index.lock").write_bytes(b"")
+        assert [p.name for p in repo.lock_files("main")] == ["index.lock"]
+        assert repo.git_processes()[0] == []
+        waiting = subprocess.Popen(["git", "hash-object", "--stdin"], cwd=newsroom.content, stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE)
+        try:
+            assert waiting.pid in repo.git_processes()[0]
+        finally:
+            waiting.communicate(b"x", timeout=30)
+    finally:
+        repo.close()

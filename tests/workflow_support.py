@@ -128,11 +128,21 @@ class Newsroom:
         return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
     def publish(self, *args: str, env: dict | None = None, real: bool = False) -> subprocess.CompletedProcess:
-        """In-process; a real process when asked or when a test hook may end the process."""
+        """In-process; the real console script when asked."""
         args = ("publish", *args, "--content-repo", str(self.content))
-        if real or any(key.startswith("EDTOOL_TEST_") for key in env or {}):
-            return self.edtool(*args, env=env)
-        return self.run(*args, env=env)
+        return self.edtool(*args, env=env) if real else self.run(*args, env=env)
+
+    def driver(self, *drafts: Path, crash_after: str = "-", pause_after_write: float = 0.0,
+               editor: str = "Katrin Vogel") -> list[str]:
+        """The command line of a real process that publishes through the library with a crash point."""
+        return [sys.executable, str(Path(__file__).with_name("publish_driver.py")), "--crash-after", crash_after,
+                "--pause-after-write", str(pause_after_write), str(self.desk / "styleguide.yaml"),
+                str(self.content), editor, *map(str, drafts)]
+
+    def crash_publish(self, draft: Path, step: str) -> subprocess.CompletedProcess:
+        """Publish in a real process that ends (exit 86) right after the transaction step `step`."""
+        return subprocess.run(self.driver(draft, crash_after=step), cwd=self.desk, capture_output=True, text=True,
+                              timeout=180)
 
     def content_log(self) -> list[str]:
         return git("log", "--format=%s", cwd=self.content).splitlines()
@@ -176,8 +186,7 @@ def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Newsroom:
     monkeypatch.setenv("HOME", str(home))
     for key, value in SETUP_ENV.items():
         monkeypatch.setenv(key, value)
-    for key in ("EDTOOL_CONTENT_REPO", "EDTOOL_STYLEGUIDE", "EDTOOL_EDITOR", "EDTOOL_TEST_CRASH_AFTER",
-                "EDTOOL_TEST_DELAY_AFTER_WRITE", "EDTOOL_LOCK_TIMEOUT", "PRE_COMMIT"):
+    for key in ("EDTOOL_CONTENT_REPO", "EDTOOL_STYLEGUIDE", "EDTOOL_EDITOR", "EDTOOL_LOCK_TIMEOUT", "PRE_COMMIT"):
         monkeypatch.delenv(key, raising=False)
 
     template = _template()

@@ -26,6 +26,11 @@ def _drafts_dir(guide) -> Path:
         return candidate
 
 
+def _say(level: str, text: str) -> None:
+    """Where the library's notices go: warnings to stderr, the rest to stdout."""
+    typer.echo(text, err=level == "warning")
+
+
 def _transition(paths: List[Path], action) -> None:
     from edtool.workflow import WorkflowError
 
@@ -164,8 +169,7 @@ def publish(
         fail(msg("publish.no-paths"))
     try:
         files = drafts_to_publish(paths or [_drafts_dir(guide)], all_) if paths or all_ else []
-        publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
-                              warn=lambda text: typer.echo(text, err=True))
+        publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
         try:
             if not files:
                 if paths or all_:
@@ -196,8 +200,7 @@ def unpublish(
 
     guide = load_guide(styleguide)
     try:
-        publisher = Publisher(guide, content_repo, editor, dry_run, echo=typer.echo,
-                              warn=lambda text: typer.echo(text, err=True))
+        publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
         try:
             code = publisher.unpublish(path, editor, reason, push)
         finally:

@@ -1,0 +1,305 @@
+"""Publishing, orchestrated: resolve the desk's settings and people, gather the facts for each draft,
+plan (pure), run the transaction under the repository's lock, push. Speaks through `notify`
+(level, text); the CLI decides where that goes. Never prints."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Callable
+
+from filelock import FileLock, Timeout
+
+from edtool.draft import Draft
+from edtool.messages import msg
+from edtool.publish.errors import PublishError
+from edtool.publish.plan import (DEFAULT_PATTERN, Facts, Plan, SlugOwner, commit_to_record, plan_publish,
+                                 plan_unpublish, slug_regex, target_for, trailers)
+from edtool.publish.repo import ContentRepo
+from edtool.publish.transaction import Notify, Transaction, record_in_draft
+from edtool.styleguide import StyleGuide
+from edtool.workflow import (Person, WorkflowError, authors_of, check_approval, check_four_eyes, count_findings,
+                             desk_people, find_person, load_draft, now_iso, one_line, parse_datetime, signed,
+                             status_of)
+
+CONTENT_ENV = "EDTOOL_CONTENT_REPO"
+LOCK_NAME = "edtool-publish.lock"
+LOCK_TIMEOUT_ENV = "EDTOOL_LOCK_TIMEOUT"
+
+
+def authors_table(guide: StyleGuide) -> list[Person]:
+    try:
+        return desk_people(guide)
+    except ValueError as exc:
+        raise PublishError(str(exc), fatal=True) from None
+
+
+def content_repo_configured(guide: StyleGuide, content_repo: str | Path | None = None) -> bool:
+    return bool(content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo"))
+
+
+def content_folder(guide: StyleGuide, content_repo: str | Path | None) -> Path:
+    """--content-repo, else EDTOOL_CONTENT_REPO, else publish.content_repo relative to styleguide.yaml."""
+    chosen = content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo")
+    if not chosen:
+        raise PublishError(msg("publish.no-content-repo"), fatal=True)
+    folder = Path(str(chosen)).expanduser()
+    if not folder.is_absolute() and not content_repo and not os.environ.get(CONTENT_ENV):
+        folder = guide.folder / folder
+    return folder
+
+
+class Publisher:
+    def __init__(self, guide: StyleGuide, content_repo: str | Path | None = None, editor: str | None = None,
+                 dry_run: bool = False, notify: Notify | None = None,
+                 on_step: Callable[[str], None] | None = None):
+        self.guide, self.dry_run = guide, dry_run
+        self.notices: list[tuple[str, str]] = []
+        self.notify: Notify = notify or (lambda level, text: self.notices.append((level, text)))
+        settings = guide.section("publish")
+        self.repo = ContentRepo(content_folder(guide, content_repo))
+        self.root, self.git_dir = self.repo.root, self.repo.git_dir
+        self.branch = str(settings.get("branch") or self.repo.active_branch)
+        self.remote = str(settings.get("remote") or "origin")
+        self.pattern = str(settings.get("path") or DEFAULT_PATTERN)
+        self.people = authors_table(guide)
+        self.editor_name = one_line(editor or "") or None
+        self.transaction = Transaction(self.repo, self.notify, on_step)
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def _info(self, text: str) -> None:
+        self.notify("info", text)
+
+    def _warn(self, text: str) -> None:
+        self.notify("warning", text)
+
+    # -- identities -------------------------------------------------------------------------------
+    def committer(self) -> Person:
+        ident = self.repo.identity()
+        if self.editor_name:
+            person = find_person(self.people, self.editor_name)
+            if person:
+                return person
+            if ident:
+                return Person(self.editor_name, ident.email)
+        elif ident and ident.name:
+            return ident
+        raise PublishError(msg("publish.no-identity"), fatal=True)
+
+    def authors(self, draft: Draft) -> list[Person]:
+        found = []
+        for name in authors_of(draft.front_matter) or [""]:
+            person = find_person(self.people, name)
+            if person is None:
+                known = ", ".join(p.name for p in self.people) or "–"
+                raise PublishError(msg("publish.unknown-author", path=draft.path, author=name, guide=self.guide.path,
+                                       known=known))
+            found.append(person)
+        return found
+
+    # -- paths and ownership ----------------------------------------------------------------------
+    def draft_ref(self, path: Path) -> str:
+        """How the draft is named in trailers: relative to the desk (styleguide.yaml's folder)."""
+        full = path.resolve()
+        try:
+            return one_line(full.relative_to(self.guide.folder).as_posix())
+        except ValueError:
+            return one_line(full.name)
+
+    def check_inside(self, draft_path: str, target: str) -> Path:
+        """The target's absolute path; refuses absolute paths, '..', .git, and links on the way."""
+        from edtool.publish.plan import check_shape
+
+        check_shape(draft_path, target)
+        if self.repo.link_on_the_way(target):
+            raise PublishError(msg("publish.path-escape", path=draft_path, target=target))
+        return self.root / target
+
+    def target_for(self, draft: Draft) -> str:
+        target = target_for(self.pattern, draft)
+        self.check_inside(draft.path, target)
+        return target
+
+    def owner_of(self, target: str) -> SlugOwner | None:
+        """The draft recorded in the commit that created the article now at `target` (its Draft trailer).
+        Derived from history by path, so it survives a rebase and cannot be copied with a front matter field."""
+        if self.repo.at_head(target) is None:
+            return None
+        return SlugOwner.from_creation(target, *self.repo.creation(target))
+
+    def same_slug_elsewhere(self, draft: Draft, target: str) -> str | None:
+        """Another tracked file the pattern would give this slug (e.g. the same slug in another month)."""
+        regex = slug_regex(self.pattern, str(draft.front_matter.get("slug")).strip())
+        return next((name for name in self.repo.tracked() if name != target and re.fullmatch(regex, name)), None)
+
+    def taken_by(self, draft: Draft, target: str, ref: str) -> SlugOwner | None:
+        """The owner of the slug when it is not the draft `ref`: at the target, or at the same slug elsewhere
+        (then possibly the draft itself under an older date)."""
+        owner = self.owner_of(target)
+        if owner is not None:
+            return owner if owner.draft != ref else None
+        other = self.same_slug_elsewhere(draft, target)
+        return self.owner_of(other) if other else None
+
+    def published_by(self, ref: str) -> list[str]:
+        """Paths touched by commits whose Draft trailer names `ref`, newest first."""
+        names: list[str] = []
+        for _, body, files in self.repo.commits_mentioning(f"Draft: {ref}"):
+            if trailers(body).get("Draft") == ref:
+                names += [name for name in files if name not in names]
+        return names
+
+    def _published_target(self, draft: Draft, ref: str) -> str:
+        """Where the pattern puts the draft if it owns that article; else the newest article it owns
+        according to history (its Draft trailer), whatever the `commit:` field says."""
+        try:
+            target = self.target_for(draft)
+        except PublishError:
+            target = None
+        if target is not None and (owner := self.owner_of(target)) is not None and owner.draft == ref:
+            return target
+        for name in self.published_by(ref):
+            owner = self.owner_of(name)
+            if owner is not None and owner.draft == ref:
+                self.check_inside(draft.path, name)
+                return name
+        if target is None:
+            return self.target_for(draft)  # raises the draft's own problem
+        return target
+
+    # -- planning ---------------------------------------------------------------------------------
+    def plan(self, path: Path) -> Plan:
+        draft, before = load_draft(path)
+        status = status_of(draft)
+        if status not in ("approved", "published"):
+            raise PublishError(msg("publish.not-approved", path=path, status=status))
+        if status == "approved":
+            check_approval(draft)  # only the text that was approved
+            approver = check_four_eyes(draft, one_line(draft.front_matter.get("approved_by") or ""), self.guide)
+        else:
+            approver = one_line(draft.front_matter.get("approved_by") or "") or "-"
+        errors, _, _ = count_findings(path, self.guide)
+        if errors:
+            raise PublishError(msg("publish.has-errors", path=path, count=errors))
+        embargo = draft.front_matter.get("embargo")
+        if embargo not in (None, ""):
+            moment = parse_datetime(embargo)
+            if moment is None:
+                raise PublishError(msg("publish.bad-embargo", path=path, value=embargo))
+            if moment > parse_datetime(now_iso()):
+                raise PublishError(msg("publish.embargo", path=path, embargo=embargo))
+        authors = self.authors(draft)
+        target = self.target_for(draft)
+        ref = self.draft_ref(path)
+        dirty = self.repo.is_dirty(target)
+        facts = Facts(self.repo.at_head(target), dirty, None if dirty else self.taken_by(draft, target, ref))
+        plan = plan_publish(path, draft, before, target=target, ref=ref, facts=facts, authors=authors,
+                            approver=approver, now=now_iso())
+        if plan.action != "unchanged":
+            plan.committer = self.committer()
+        return plan
+
+    # -- running ----------------------------------------------------------------------------------
+    def _locked(self, work: Callable[[], int]) -> int:
+        if self.dry_run:
+            if self.transaction.pending():
+                self._warn(msg("publish.pending", draft=self.transaction.journal_path))
+            return work()
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or 300)
+        try:
+            with FileLock(str(self.git_dir / LOCK_NAME)).acquire(timeout=timeout):
+                self.transaction.clear_stale_locks(self.branch)
+                self.transaction.recover()
+                return work()
+        except Timeout:
+            raise PublishError(msg("publish.locked", path=self.root, seconds=int(timeout)), fatal=True) from None
+
+    def publish(self, paths: list[Path], push: bool = False) -> int:
+        """Publish each draft; 0 when all went well, 1 when one was refused or the push failed."""
+        return self._locked(lambda: self._publish(paths, push))
+
+    def _publish(self, paths: list[Path], push: bool) -> int:
+        code = 0
+        for path in paths:
+            try:
+                code = max(code, self._apply(self.plan(path)))
+            except (PublishError, WorkflowError) as exc:
+                if isinstance(exc, PublishError) and exc.fatal:
+                    raise
+                self._warn(exc.message)
+                code = 1
+        if push and not self.dry_run and (self.transaction.committed or self.repo.ahead(self.remote, self.branch)):
+            if not self.push():
+                code = 1
+        return code
+
+    def _apply(self, plan: Plan) -> int:
+        if self.dry_run:
+            self._show(plan)
+            return 0
+        if plan.action == "unchanged":
+            sha, refreshed = commit_to_record(plan.draft, [sha for sha, _ in self.repo.history(plan.target)])
+            if sha is not None:
+                record_in_draft(plan.draft_path, plan.draft_updates, (), sha, plan.before)
+                if refreshed:
+                    self._info(msg("publish.commit-refreshed", path=plan.draft_path, commit=sha[:10]))
+            self._info(msg("publish.unchanged", path=plan.draft_path, target=plan.target))
+            return 0
+        sha = self.transaction.execute(plan)
+        key = {"publish": "publish.published", "update": "publish.updated", "unpublish": "unpublish.done"}[plan.action]
+        self._info(msg(key, path=plan.draft_path, target=plan.target, commit=sha[:10]))
+        return 0
+
+    def _show(self, plan: Plan) -> None:
+        import difflib
+
+        action = {"publish": "new", "update": "update", "unpublish": "unpublish"}.get(plan.action)
+        if action is None:
+            self._info(msg("publish.unchanged", path=plan.draft_path, target=plan.target))
+            return
+        self._info(msg("publish.dry-run", path=plan.draft_path, target=plan.target,
+                       action=msg(f"publish.dry-run.{action}")))
+        self._info(f"Author: {plan.author}\nCommitter: {plan.committer}\n\n{plan.message}")
+        old = (plan.old or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        new = (plan.content or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        diff = difflib.unified_diff(old, new, f"a/{plan.target}" if plan.old is not None else "/dev/null",
+                                    f"b/{plan.target}" if plan.content is not None else "/dev/null")
+        self._info("".join(line if line.endswith("\n") else line + "\n" for line in diff).rstrip("\n"))
+
+    def push(self) -> bool:
+        if not self.repo.has_remote(self.remote):
+            self._warn(msg("publish.no-remote", remote=self.remote))
+            return False
+        result = self.repo.push(self.remote, self.branch)
+        if result.ok:
+            self._info(msg("publish.pushed", remote=self.remote, branch=self.branch))
+        elif result.rejected:
+            self._warn(msg("publish.push-rejected", remote=self.remote, branch=self.branch))
+        else:
+            self._warn(msg("publish.push-failed", remote=self.remote, branch=self.branch, error=result.detail))
+        return result.ok
+
+    def unpublish(self, path: Path, editor: str, reason: str, push: bool = False) -> int:
+        return self._locked(lambda: self._unpublish(path, editor, reason, push))
+
+    def _unpublish(self, path: Path, editor: str, reason: str, push: bool) -> int:
+        editor, reason = signed(editor, reason, need_reason=True)
+        draft, before = load_draft(path)
+        status = status_of(draft)
+        if status != "published":
+            raise PublishError(msg("unpublish.not-published", path=path, status=status))
+        ref = self.draft_ref(path)
+        target = self._published_target(draft, ref)
+        dirty = self.repo.is_dirty(target)
+        old = self.repo.at_head(target)
+        owner = None if dirty or old is None else self.owner_of(target)
+        facts = Facts(old, dirty, owner if owner is not None and owner.draft != ref else None)
+        plan = plan_unpublish(path, draft, before, target=target, ref=ref, facts=facts, committer=self.committer,
+                              reason=reason, now=now_iso())
+        code = self._apply(plan)
+        if push and not self.dry_run and not self.push():
+            code = 1
+        return code
