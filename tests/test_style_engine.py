@@ -138,14 +138,39 @@ def _diag(rule, start, end, replacement, severity=Severity.ERROR):
                       Fix(start, end, replacement))
 
 
-def test_overlapping_fixes_are_resolved_deterministically():
+def test_overlapping_fixes_that_contradict_are_left_to_the_writer():
     a = _diag("style.b", 5, 8, "A", Severity.WARNING)
-    b = _diag("style.a", 5, 8, "B", Severity.ERROR)  # same span, higher severity wins
-    c = _diag("style.c", 6, 10, "C")  # overlaps the winner: dropped
+    b = _diag("style.a", 5, 8, "B", Severity.ERROR)  # same span, another replacement: a contradiction
+    c = _diag("style.c", 6, 10, "C")  # overlaps both
     d = _diag("style.d", 10, 12, "D")
+    same = _diag("style.e", 10, 12, "D")  # the same fix from a second rule counts once
     grammar = Diagnostic("x", 1, 1, 1, 1, "grammar.X", Category.GRAMMAR, Severity.ERROR, "m", ("G",), Fix(0, 1, "G"))
-    for order in ([a, b, c, d, grammar], [grammar, d, c, b, a]):
-        assert [x.rule for x in select_fixes(order)] == ["style.a", "style.d"]
+    for order in ([a, b, c, d, same, grammar], [grammar, same, d, c, b, a]):
+        chosen = select_fixes(order)
+        assert [(x.fix.start, x.fix.replacement) for x in chosen] == [(10, "D")]
+
+
+def test_a_fix_that_keeps_the_text_of_a_nested_one_goes_first():
+    outer = Diagnostic("x", 1, 1, 1, 1, "style.typo.quotes", Category.STYLE, Severity.ERROR, "m", (),
+                       Fix(3, 20, "„man 'Fortschritt'“", '"man \'Fortschritt\'"'))
+    inner = Diagnostic("x", 1, 1, 1, 1, "style.typo.quotes-single", Category.STYLE, Severity.ERROR, "m", (),
+                       Fix(8, 19, "‚Fortschritt‘", "'Fortschritt'"))
+    assert select_fixes([inner, outer]) == [outer]  # the inner one follows in the next pass
+
+
+def test_fix_applies_neither_of_two_contradicting_fixes(guide):
+    """"20%" as "20 %" (a unit rule) and as "20 Prozent" (a percent rule): the writer chooses."""
+    from edtool.fix import fix_bytes, make_runner
+    from edtool.engine import CheckOptions
+
+    text = make_draft(body="HOUSTON / LONDON (IT BOLTWISE) – Der Akku hält 20%.\n")
+    own = ("rules:\n"
+           "  - {id: style.x.unit, kind: substitution, regex: true, message: m, swap: {'(\\d+)%': '$1 %'}}\n"
+           "  - {id: style.x.word, kind: substitution, regex: true, message: m, swap: {'(\\d+)%': '$1 Prozent'}}\n")
+    from edtool.styleguide import StyleGuide
+
+    result = fix_bytes(text.encode(), "d.md", make_runner(StyleGuide.from_text(own), CheckOptions(only={"style"})))
+    assert not result.changed
 
 
 # -- commands -----------------------------------------------------------------------------------

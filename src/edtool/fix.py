@@ -47,22 +47,51 @@ class FixResult:
 
 
 def select_fixes(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Fixable findings that do not overlap, in text order."""
+    """Fixable findings that do not overlap, in text order. Overlapping fixes are applied only where
+    they agree: one fix whose replacement keeps the text every other one matched (a quotation
+    around a word another rule fixes: that one follows in the next pass); otherwise none of them,
+    since a fix that another finding contradicts ("20%" -> "20 %" or "20 Prozent") is the writer's
+    choice. The same fix from two rules counts once."""
     candidates = sorted(
         (d for d in diagnostics if d.fix is not None and d.category in FIX_CATEGORIES),
         key=lambda d: (d.fix.start, -d.severity.rank, -(d.fix.end - d.fix.start), d.rule, d.fix.replacement),
     )
     chosen: list[Diagnostic] = []
-    last_end = -1
-    for d in candidates:
-        fix = d.fix
-        if chosen and fix.start < last_end:
+    group: list[Diagnostic] = []
+    group_end = -1
+    for d in candidates + [None]:
+        if d is not None and group and d.fix.start < group_end:
+            group.append(d)
+            group_end = max(group_end, d.fix.end)
             continue
-        if chosen and fix.start == fix.end == chosen[-1].fix.start == chosen[-1].fix.end:
-            continue  # two insertions at one point: the first wins
-        chosen.append(d)
-        last_end = max(last_end, fix.end)
+        if group:
+            winner = _agreeing(group)
+            if winner is not None and not (chosen and winner.fix.start == winner.fix.end
+                                           == chosen[-1].fix.start == chosen[-1].fix.end):
+                chosen.append(winner)  # two insertions at one point: the first wins
+        if d is not None:
+            group, group_end = [d], d.fix.end
     return chosen
+
+
+def _agreeing(group: list[Diagnostic]) -> Diagnostic | None:
+    """The fix of an overlapping group that carries all the others, or None when they contradict."""
+    if len(group) == 1:
+        return group[0]
+    for outer in group:
+        fix = outer.fix
+        if all(_carried(fix, other) for other in group if other is not outer):
+            return outer
+    return None
+
+
+def _carried(outer, other: Diagnostic) -> bool:
+    inner = other.fix
+    if (inner.start, inner.end, inner.replacement) == (outer.start, outer.end, outer.replacement):
+        return True
+    matched = inner.expected if inner.expected is not None else other.source
+    return (outer.start <= inner.start and inner.end <= outer.end and bool(matched)
+            and matched in outer.replacement and matched != inner.replacement)
 
 
 class FixMismatch(Exception):
