@@ -49,6 +49,7 @@ ABBR = "style.abbreviations.introduce"
     "QTL (Quiet Transfer Layer) nennt es der Hersteller.",
     "Die Lizenz (CC BY-SA 4.0) erlaubt das.",
     "Das FBI ermittelt, die RNA ist bekannt, die AGB gelten.",    # known to every reader
+    "Der schwedische QTX und die dänische WRB fahren schnell.",   # an adjective of origin before a name
 ])
 def test_no_introduction_needed(guide, body):
     assert found(guide, body, ABBR) == []

@@ -3,7 +3,8 @@ first use, e.g. "Künstliche Intelligenz (KI)" before "KI". Flags the first use 
 
 Not a use that needs an introduction (unless `names: true`):
 - a term that the title or the tags name (the article is about it; the reader knows it);
-- a name in capitals: after a noun naming what it is ("der Zulieferer FACC", "Samsung SDI"), a
+- a name in capitals: after a noun naming what it is ("der Zulieferer FACC", "Samsung SDI") or an
+  adjective of origin ("der französische TGV"), a
   model designation glued to a number ("ID.2", "ACE-2"), a label opening a paragraph ("FMW: ...").
 An introduction also counts later in the sentence of the use: "LCI (Life Cycle Impulse)",
 "…, kurz VSGE", "UCPS genannt (…)", "(SAF steht für …)".
@@ -32,6 +33,8 @@ _INTRODUCTIONS = (
 _ANY_TERM = r"(?P<term>[^\W_][\w&+.-]*?)"
 _NUMBER_AFTER = re.compile(r"[.-]?\d")  # "ID.2", "ACE-2"
 _WORD_BEFORE = re.compile(r"([A-ZÄÖÜ][\w-]*[a-zäöüß][\w-]*)[ \u00a0]$")  # "Zulieferer ", "Samsung "
+# an article and an adjective of origin: "der französische TGV", "die chinesische QXR"
+_ORIGIN_BEFORE = re.compile(r"\b[Dd](?:er|ie|as|en|em|es)[ \u00a0]+[a-zäöü][\w-]*isch(?:e|en|er|es|em)[ \u00a0]$")
 _TERMS_IN = re.compile(rf"(?<!{ALNUM})[A-ZÄÖÜ][A-ZÄÖÜ0-9]+(?!{ALNUM})")
 
 
@@ -89,7 +92,7 @@ class Conditional(Rule):
             return True
         if start == seg_start and text[end : end + 1] == ":":
             return True  # a label: "FMW: Hier …"
-        return _after_a_noun(seg, start)
+        return _after_a_noun(seg, start) or bool(_ORIGIN_BEFORE.search(text, max(seg_start, start - 40), start))
 
     def _intro_patterns(self) -> list[re.Pattern]:
         """The introduction forms with a group for any term: one pass over the text finds them all
