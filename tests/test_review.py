@@ -99,6 +99,17 @@ def test_every_finding_of_the_sample_is_marked_at_its_exact_span():
     assert by_rule["dateline.dash"] == " - "
 
 
+def test_crlf_and_bom_change_nothing(tmp_path):
+    copy = tmp_path / "crlf.md"
+    copy.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes().replace(b"\n", b"\r\n"))
+    plain, crlf = check_results(SAMPLE), check_results(copy)
+    page = review_page(crlf.draft, crlf.diagnostics)
+    marks = marks_of(page.html)
+    assert len(page.findings) == len(plain.diagnostics)
+    for finding in page.findings:
+        assert finding.where and marks.marked.get(finding.number, "") == flagged_text(crlf.draft, finding)
+
+
 def test_findings_are_listed_by_severity_with_message_and_suggestion():
     result = check_results(SAMPLE)
     page = review_page(result.draft, result.diagnostics)
@@ -306,6 +317,8 @@ def test_diff_against_a_file_and_a_git_revision(desk):
         assert "2 Wörter entfernt, 2 Wörter hinzugefügt." in result.output
     result = invoke("diff", "drafts/a.md", "--against", "HEAD", "--color", cwd=desk)
     assert "\x1b[31m\x1b[9mSchweißroboter\x1b[0m\x1b[32mSchweißautomat\x1b[0m" in result.output
+    result = invoke("diff", "drafts/a.md", "--against", "alt.md", "--source", "--full", "--no-color", cwd=desk)
+    assert result.exit_code == 1 and result.output.startswith("Vergleich mit der Datei alt.md:\n---\ntitle: ")
     git("commit", "-qam", "zweite Fassung", cwd=desk)
     result = invoke("diff", "drafts/a.md", "--against", "HEAD", cwd=desk)
     assert result.exit_code == 0 and "Keine Änderungen." in result.output
