@@ -240,7 +240,9 @@ def _meta_line(draft: Draft, article: Article) -> str:
     fm = draft.front_matter
     authors = fm.get("author")
     names = ", ".join(str(a) for a in authors) if isinstance(authors, list) else str(authors or "")
-    parts = [names, str(fm.get("date") or ""), f"{article.words} Wörter",
+    date = str(fm.get("date") or "")
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", date)
+    parts = [names, f"{match.group(3)}.{match.group(2)}.{match.group(1)}" if match else date, f"{article.words} Wörter",
              f"Lesezeit etwa {article.reading_minutes} Min."]
     return " · ".join(escape(p) for p in parts if p.strip())
 
