@@ -154,3 +154,22 @@ def test_sentence_at_takes_the_sentence_of_the_finding(guide):
 
     d = Diagnostic("d.md", LINE, 23, LINE, 26, "style.x", Category.STYLE, Severity.WARNING, "m")
     assert sentence_at(draft, d) == "Die QXT baut Bauteile."
+
+
+def test_the_hook_honours_the_ignore_file(run_edtool, desk):
+    import subprocess
+
+    body = 'HOUSTON / LONDON (IT BOLTWISE) – Das Team nennt es "Sprung" und lacht.\n'
+    _write(desk, body=body)
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Test"], ["config", "user.email", "t@x.de"],
+                 ["add", "styleguide.yaml", "drafts/werk.md"]):
+        subprocess.run(["git", *args], cwd=desk, check=True, capture_output=True)
+    blocked = run_edtool("hooks", "run", "--skip", "grammar,spelling", cwd=desk)
+    assert blocked.returncode == 1 and "style.typo.quotes" in blocked.stdout
+    added = run_edtool("ignore", "add", f"drafts/werk.md:{LINE}:{body.index(chr(34)) + 1}", "style.typo.quotes",
+                       "--reason", "Zitat aus dem Original", "--who", "E. M.", cwd=desk)
+    assert added.returncode == 0, added.stderr
+    passed = run_edtool("hooks", "run", "--skip", "grammar,spelling", "--format", "json", cwd=desk)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    [item] = [d for f in json.loads(passed.stdout)["files"] for d in f["diagnostics"] if d["rule"] == "style.typo.quotes"]
+    assert item["suppressed"]["by"] == "ignore.yaml:3" and item["line"] == LINE
