@@ -181,6 +181,7 @@ def test_an_insertion_point_is_a_point_mark():
     page = review_page(draft, [_diagnostic(draft, at, at)])
     marks = marks_of(page.html)
     assert page.findings[0].where == "body" and 1 in marks.points and marks.marked.get(1, "") == ""
+    assert "Fundstelle: <em>(Einfügestelle)</em>" in page.html and "Vorschlag: <span class=\"s\">Ersatz</span>" in page.html
 
 
 def test_findings_outside_the_readers_text_are_listed_not_marked():

@@ -266,7 +266,7 @@ def _finding_item(draft: Draft, finding: Finding) -> str:
     if d.suggestions:
         parts.append('<div class="sugg">Vorschlag: ' + " ".join(_snippet(s) for s in d.suggestions[:5]) + "</div>")
     if finding.where:
-        parts.append(f'<div class="where">Fundstelle: {_snippet(flagged_text(draft, finding).replace(STAND_IN, "…"))}</div>')
+        parts.append(f'<div class="where">Fundstelle: {_snippet(flagged_text(draft, finding).replace(STAND_IN, "…"), "(Einfügestelle)")}</div>')
     else:
         line = draft.line_text(min(max(d.line, 1), draft.line_count))
         parts.append('<div class="where">Im Text nicht markierbar; Quelltext der Zeile: '
@@ -277,9 +277,9 @@ def _finding_item(draft: Draft, finding: Finding) -> str:
     return "".join(parts)
 
 
-def _snippet(text: str) -> str:
+def _snippet(text: str, empty: str = "(streichen)") -> str:
     """A piece of text shown as is (spaces kept, no quotation marks added: the text may hold its own)."""
-    return f'<span class="s">{escape(text)}</span>' if text else '<em>(streichen)</em>'
+    return f'<span class="s">{escape(text)}</span>' if text else f'<em>{empty}</em>'
 
 
 def diff_html(changes: list[Change]) -> str:
