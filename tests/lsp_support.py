@@ -59,6 +59,22 @@ class Editor:
         def _log(params: T.LogMessageParams):
             self.logs.append(params.message)
 
+        self.questions: list[T.ShowMessageRequestParams] = []
+        self.answer = lambda params: params.actions[0] if params.actions else None  # the button the writer picks
+        self.applied: list[T.WorkspaceEdit] = []
+
+        @self.client.feature(T.WINDOW_SHOW_MESSAGE_REQUEST)
+        def _ask(params: T.ShowMessageRequestParams):
+            self.questions.append(params)
+            return self.answer(params)
+
+        @self.client.feature(T.WORKSPACE_APPLY_EDIT)
+        def _apply(params: T.ApplyWorkspaceEditParams):
+            self.applied.append(params.edit)
+            self.apply(params.edit)
+            self._changed.set()
+            return T.ApplyWorkspaceEditResult(applied=True)
+
     # -- life cycle ----------------------------------------------------------------------------
     async def start(self) -> T.InitializeResult:
         env = {k: v for k, v in os.environ.items() if k != "EDTOOL_STYLEGUIDE"}
@@ -69,7 +85,10 @@ class Editor:
         caps = T.ClientCapabilities(
             general=general,
             workspace=T.WorkspaceClientCapabilities(
-                workspace_edit=T.WorkspaceEditClientCapabilities(document_changes=self.document_changes)),
+                workspace_edit=T.WorkspaceEditClientCapabilities(
+                    document_changes=self.document_changes,
+                    resource_operations=[T.ResourceOperationKind.Create] if self.document_changes else None),
+                execute_command=T.ExecuteCommandClientCapabilities()),
             text_document=T.TextDocumentClientCapabilities(
                 publish_diagnostics=T.PublishDiagnosticsClientCapabilities(version_support=True),
                 code_action=T.CodeActionClientCapabilities(
@@ -183,7 +202,23 @@ class Editor:
         result = await asyncio.wait_for(self.client.text_document_code_action_async(T.CodeActionParams(
             text_document=T.TextDocumentIdentifier(uri=uri), range=T.Range(T.Position(*start), T.Position(*end)),
             context=T.CodeActionContext(diagnostics=[], only=only))), 30)
-        return [a for a in result or [] if isinstance(a, T.CodeAction)]
+        actions = []
+        for item in result or []:
+            if isinstance(item, T.Command) and isinstance(item.command, str) and item.command.startswith("{"):
+                # lsprotocol's client side reads a CodeAction that carries a command as a Command
+                # (it tests for the key "command"); the JSON on the wire is a CodeAction: rebuild it
+                import ast
+
+                inner = ast.literal_eval(item.command)
+                item = T.CodeAction(title=item.title, kind=T.CodeActionKind.QuickFix,
+                                    command=T.Command(**inner))
+            if isinstance(item, T.CodeAction):
+                actions.append(item)
+        return actions
+
+    async def execute(self, command: T.Command):
+        return await asyncio.wait_for(self.client.workspace_execute_command_async(T.ExecuteCommandParams(
+            command=command.command, arguments=command.arguments)), 60)
 
     async def resolve_action(self, action: T.CodeAction) -> T.CodeAction:
         return await asyncio.wait_for(self.client.code_action_resolve_async(action), 60)
@@ -195,6 +230,9 @@ class Editor:
 
         changes: list[tuple[str, int | None, list[T.TextEdit]]] = []
         for item in edit.document_changes or []:
+            if isinstance(item, T.CreateFile):
+                self.texts.setdefault(item.uri, "")
+                continue
             changes.append((item.text_document.uri, item.text_document.version, list(item.edits)))
         for uri, edits in (edit.changes or {}).items():
             changes.append((uri, None, list(edits)))

@@ -74,11 +74,13 @@ def lsp_position(text: str, line: int, column: int, encoding: str = "utf-16") ->
     return line - 1, len(prefix)
 
 
-def check_json(desk: Path, path: Path) -> list[dict]:
+def check_json(desk: Path, path: Path, suppressed: bool = True) -> list[dict]:
+    """`edtool check --format json` without grammar; suppressed findings only if asked for."""
     env = {k: v for k, v in os.environ.items() if k != "EDTOOL_STYLEGUIDE"}
     result = subprocess.run([*edtool_executable(), "check", "--format", "json", "--skip", "grammar,spelling",
                              str(path.relative_to(desk))], cwd=desk, env=env, capture_output=True, text=True)
-    return json.loads(result.stdout)["files"][0]["diagnostics"]
+    found = json.loads(result.stdout)["files"][0]["diagnostics"]
+    return found if suppressed else [d for d in found if not d.get("suppressed")]
 
 
 def as_tuple(d: T.Diagnostic) -> tuple:
@@ -89,7 +91,7 @@ def as_tuple(d: T.Diagnostic) -> tuple:
 def expected_from_check(desk: Path, path: Path, encoding: str = "utf-16") -> set[tuple]:
     text = path.read_text(encoding="utf-8")
     out = set()
-    for d in check_json(desk, path):
+    for d in check_json(desk, path, suppressed=False):
         start = lsp_position(text, d["line"], d["column"], encoding)
         end = lsp_position(text, d["end_line"], d["end_column"], encoding)
         out.add((d["rule"], *start, *end))
@@ -113,7 +115,7 @@ def test_diagnostics_match_check_in_the_negotiated_encoding(desk, lsp_env, encod
         diagnostics = await editor.diagnostics(uri, 1, where=lambda ds: ds)
         assert {as_tuple(d) for d in diagnostics} == expected
         by_rule = {d.code: d for d in diagnostics}
-        messages = {d["rule"]: d["message"] for d in check_json(desk, path)}
+        messages = {d["rule"]: d["message"] for d in check_json(desk, path, suppressed=False)}
         assert by_rule["style.numbers.millions"].message.startswith(messages["style.numbers.millions"])
         assert by_rule["style.numbers.millions"].message.endswith("Vorschlag: „Milliarden“")
         assert by_rule["dateline.dash"].severity == T.DiagnosticSeverity.Error
@@ -230,6 +232,50 @@ def test_quick_fix_round_trip_and_the_file_is_untouched(desk, lsp_env):
 
     run(scenario())
     assert path.read_bytes() == on_disk  # the server never writes the writer's file
+
+
+def test_false_alarm_goes_to_ignore_yaml_with_a_reason_and_check_honours_it(desk, lsp_env, run_edtool):
+    path = write_draft(desk)
+    ignore = desk / "ignore.yaml"
+
+    async def scenario():
+        editor = Editor(desk, lsp_env)
+        editor.answer = lambda params: params.actions[1]  # "Fachbegriff der Redaktion"
+        await editor.start()
+        uri = editor.open(path)
+        diagnostics = await editor.diagnostics(uri, 1, where=lambda ds: ds)
+        mrd = next(d for d in diagnostics if d.code == "style.numbers.millions").range
+        actions = await editor.code_actions(uri, (mrd.start.line, mrd.start.character),
+                                            (mrd.start.line, mrd.start.character))
+        mark = next(a for a in actions if a.command is not None)
+        assert mark.title == "Als Fehlalarm in ignore.yaml eintragen (style.numbers.millions) …"
+        assert mark.edit is None  # nothing changes before the writer says why
+        await editor.execute(mark.command)
+        assert [q.message for q in editor.questions] == [
+            "Warum trifft „style.numbers.millions“ hier nicht zu? (wird mit Ihrem Namen in ignore.yaml eingetragen)"]
+        assert [a.title for a in editor.questions[0].actions] == [
+            "Eigenname oder Marke", "Fachbegriff der Redaktion", "Zitat, bewusst so geschrieben",
+            "Die Regel trifft hier nicht zu"]
+        await editor.wait(lambda: editor.applied, 30, "the edit of ignore.yaml")
+        assert not ignore.exists()  # the server wrote nothing; the editor saves
+        ignore.write_text(editor.texts[ignore.resolve().as_uri()], encoding="utf-8")
+        editor.save(ignore.resolve().as_uri())
+        after = await editor.diagnostics(uri, 1, after=len(editor.published[uri]),
+                                         where=lambda ds: "style.numbers.millions" not in {d.code for d in ds})
+        assert {d.code for d in after} == {"dateline.dash"}
+        await editor.stop()
+
+    run(scenario())
+    import yaml
+
+    entries = yaml.safe_load(ignore.read_text(encoding="utf-8"))
+    assert entries == [{"rule": "style.numbers.millions", "file": "drafts/a.md", "text": "Mrd.",
+                        "sentence": entries[0]["sentence"], "reason": "Fachbegriff der Redaktion",
+                        "who": entries[0]["who"]}]
+    assert "3 Mrd. Dollar" in entries[0]["sentence"] and entries[0]["who"]
+    reported = check_json(desk, path)  # edtool check reads the same file
+    assert {d["rule"] for d in reported if not d.get("suppressed")} == {"dateline.dash"}
+    assert [d["suppressed"]["kind"] for d in reported if d.get("suppressed")] == ["ignore"]
 
 
 def test_fix_all_equals_check_fix(desk, lsp_env, run_edtool):

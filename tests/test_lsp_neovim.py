@@ -96,7 +96,7 @@ def test_neovim_shows_our_findings_at_the_right_bytes_and_applies_a_fix(desk, tm
     text = path.read_text(encoding="utf-8")
     expected = {(d["rule"], d["line"] - 1, byte_column(text, d["line"], d["column"]),
                  d["end_line"] - 1, byte_column(text, d["end_line"], d["end_column"]))
-                for d in check_json(desk, path)}
+                for d in check_json(desk, path, suppressed=False)}
     script = tmp_path / "edtool_test.lua"
     script.write_text(SCRIPT, encoding="utf-8")
     out = tmp_path / "result.json"

@@ -25,6 +25,7 @@ MAX_CHARS = 500_000  # about 70,000 words; an article is a few thousand characte
 FAST_CHECKS = ("metadata", "dateline", "style")
 GRAMMAR_RETRY_SECONDS = 60.0  # LanguageTool down: try again after this long, or on save
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+IGNORE_FILE = "ignore.yaml"  # edtool.ignore.FILE_NAME (not imported here: only the action needs that module)
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -106,6 +107,11 @@ def _signature(paths: list[Path]) -> tuple:
     return tuple(out)
 
 
+def _dependencies(guide: StyleGuide) -> list[Path]:
+    """Files read through the guide besides styleguide.yaml: the word list and ignore.yaml."""
+    return [*_word_lists(guide), Path(guide.path).resolve().parent / IGNORE_FILE]
+
+
 def _word_lists(guide: StyleGuide) -> list[Path]:
     """The reviewed word list the guide names (`vocabulary.learned`), if it names one."""
     value = guide.get("vocabulary", "learned")
@@ -149,11 +155,11 @@ class Desk:
         found = self.guide_path(path)
         key = str(found.resolve())
         cached = self._guides.get(key)
-        if cached and cached[0] == _signature([found, *_word_lists(cached[1])]):
+        if cached and cached[0] == _signature([found, *_dependencies(cached[1])]):
             return cached[1]
         before = _signature([found])  # taken first: a change while loading means a reload next time
         guide = StyleGuide.load(found)
-        self._guides[key] = (before + _signature(_word_lists(guide)), guide)
+        self._guides[key] = (before + _signature(_dependencies(guide)), guide)
         self._sessions.pop(key, None)  # grammar settings may have changed
         return guide
 
@@ -161,10 +167,10 @@ class Desk:
         """Is `path` a style guide or word list of a loaded guide? (Saving it means: check again.)"""
         if path is None:
             return False
-        if path.name == FILE_NAME:
+        if path.name in (FILE_NAME, IGNORE_FILE):
             return True
         target = path.resolve()
-        return any(target == p.resolve() for _, guide in self._guides.values() for p in _word_lists(guide))
+        return any(target == p.resolve() for _, guide in self._guides.values() for p in _dependencies(guide))
 
     def forget_guides(self) -> None:
         self._guides.clear()
@@ -479,6 +485,65 @@ def vocabulary_target(guide: StyleGuide) -> tuple[Path, str]:
     if lists and lists[0].is_file():
         return lists[0], "list"
     return Path(guide.path), "accept"
+
+
+def draft_finding(draft: Draft, doc: TextDocument, finding: Finding) -> Diagnostic:
+    """The finding's Diagnostic with line and column recomputed from its editor offsets, for a Draft
+    made from the editor's current text (a finding carried through edits keeps its old ones)."""
+    import dataclasses
+
+    bom = 1 if doc.text.startswith("\ufeff") else 0
+
+    def position(offset: int) -> tuple[int, int]:
+        line = doc.position_at(offset, "utf-32")
+        return line[0] + 1, line[1] + 1 - (bom if line[0] == 0 else 0)
+
+    line, column = position(finding.start)
+    end_line, end_column = position(finding.end)
+    return dataclasses.replace(finding.diagnostic, path=draft.path, line=line, column=column,
+                               end_line=end_line, end_column=end_column)
+
+
+def ignore_entry_edit(ignore_text: str | None, draft: Draft, d: Diagnostic, draft_path: Path | None,
+                      folder: Path, reason: str, who: str) -> tuple[int, int, str] | None:
+    """An edit that appends an entry for finding `d` to ignore.yaml (`ignore_text`, None if the file
+    does not exist yet: then the edit is its whole text). Formatted as `edtool ignore add` writes it;
+    None if the file is broken or a flow list (then the command line says why)."""
+    import json
+
+    import yaml
+
+    from edtool.ignore import HEADER, IgnoreFileError, new_entry, parse
+
+    file = None
+    if draft_path is not None:
+        try:
+            file = draft_path.resolve().relative_to(folder.resolve()).as_posix()
+        except ValueError:
+            file = draft_path.resolve().as_posix()
+    entry = new_entry(draft, d, file, reason, who)
+    base = HEADER if ignore_text is None else ignore_text
+    try:
+        parse(base)
+        root = yaml.compose(base, Loader=yaml.SafeLoader)
+    except (IgnoreFileError, yaml.YAMLError):
+        return None
+    if root is not None and getattr(root, "flow_style", False):
+        return None
+    nl = "\r\n" if "\r\n" in base else "\n"
+    prefix = nl if base and not base.endswith(("\n", "\r")) else ""
+    lines = [("- " if i == 0 else "  ") + f"{key}: {json.dumps(value, ensure_ascii=False)}"
+             for i, (key, value) in enumerate(entry.items())]
+    addition = prefix + nl.join(lines) + nl
+    try:
+        entries = parse(base + addition)
+    except IgnoreFileError:
+        return None
+    if not entries or entries[-1].rule != d.rule:
+        return None
+    if ignore_text is None:
+        return 0, 0, base + addition
+    return len(base), len(base), addition
 
 
 def is_styleguide(uri: str) -> bool:

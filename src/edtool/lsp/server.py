@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import threading
 import traceback
@@ -36,8 +37,11 @@ log = logging.getLogger("edtool.lsp")
 
 DEBOUNCE_SECONDS = 0.15
 FIX_ALL_KIND = "source.fixAll.edtool"
+IGNORE_COMMAND = "edtool.ignore"
+IGNORABLE = (Category.STYLE, Category.GRAMMAR, Category.SPELLING, Category.DATELINE)
 SEVERITY = {Severity.ERROR: T.DiagnosticSeverity.Error, Severity.WARNING: T.DiagnosticSeverity.Warning,
             Severity.INFO: T.DiagnosticSeverity.Information}
+IGNORE_REASONS = tuple(msg(f"lsp.ignore.reason.{key}") for key in ("name", "term", "quote", "rule"))
 ENCODING_NAMES = {T.PositionEncodingKind.Utf8: "utf-8", T.PositionEncodingKind.Utf16: "utf-16",
                   T.PositionEncodingKind.Utf32: "utf-32"}
 
@@ -129,6 +133,7 @@ class EdtoolServer(LanguageServer):
         self.encoding = UTF16
         self.document_changes = False
         self.resolve_edits = False
+        self.create_files = False
         self.loop: asyncio.AbstractEventLoop | None = None
         self.fast_worker = _Worker("edtool-style")
         self.grammar_worker = _Worker("edtool-grammar")
@@ -363,6 +368,12 @@ class EdtoolServer(LanguageServer):
                 if edit is not None:
                     action(msg("lsp.action.fix", original=d.source, replacement=suggestion),
                            self.workspace_edit(uri, doc.version, doc, [edit]), preferred=index == 0)
+        if d.category in IGNORABLE:
+            out.append(T.CodeAction(
+                title=msg("lsp.action.ignore", rule=d.rule), kind=T.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                command=T.Command(title=msg("lsp.action.ignore", rule=d.rule), command=IGNORE_COMMAND,
+                                  arguments=[{"uri": uri, "version": doc.version, "start": finding.start,
+                                              "end": finding.end, "rule": d.rule}])))
         if d.category is Category.SPELLING and d.source and doc.text[finding.start:finding.end] == d.source:
             vocabulary = self._vocabulary_action(uri, d.source)
             if vocabulary is not None:
@@ -395,6 +406,66 @@ class EdtoolServer(LanguageServer):
         return T.CodeAction(title=title, kind=T.CodeActionKind.QuickFix,
                             edit=self.workspace_edit(target_uri, version, doc, [edit]))
 
+    async def mark_false_alarm(self, arguments: dict) -> None:
+        """Ask why (the reason is required), then hand the client an edit of ignore.yaml to apply."""
+        from edtool.ignore import FILE_NAME
+        from edtool.newdraft import git_user_name
+
+        state = self.docs.get(str(arguments.get("uri")))
+        if state is None or state.guide is None:
+            return None
+        doc = state.doc
+        edits = doc.edits_since(int(arguments.get("version", -1)))
+        span = map_span(int(arguments.get("start", -1)), int(arguments.get("end", -1)), edits) if edits is not None else None
+        finding = next((f for f in self.current(state) if span is not None and (f.start, f.end) == span
+                        and f.diagnostic.rule == arguments.get("rule")), None)
+        if finding is None:
+            return None
+        choice = await self.window_show_message_request_async(T.ShowMessageRequestParams(
+            type=T.MessageType.Info, message=msg("lsp.ignore.ask", rule=finding.diagnostic.rule),
+            actions=[T.MessageActionItem(title=r) for r in IGNORE_REASONS]))
+        if choice is None or choice.title not in IGNORE_REASONS:
+            return None
+        name = D.Snapshot(doc.uri, doc.text, doc.version).name
+        try:
+            draft = D.Draft.from_text(doc.text, name)
+        except D.DraftError:
+            return None
+        guide_folder = Path(state.guide.path).resolve().parent
+        target = guide_folder / FILE_NAME
+        who = git_user_name(guide_folder) or os.environ.get("USER") or "unbekannt"
+        open_state = next((s for u, s in self.docs.items() if (p := D.uri_to_path(u)) is not None
+                           and p.resolve() == target.resolve()), None)
+        if open_state is not None:
+            ignore_doc, version, exists = open_state.doc, open_state.doc.version, True
+        else:
+            try:
+                ignore_doc, version, exists = TextDocument(target.as_uri(), target.read_text(encoding="utf-8")), None, True
+            except FileNotFoundError:
+                ignore_doc, version, exists = TextDocument(target.as_uri(), ""), None, False
+            except (OSError, UnicodeDecodeError):
+                ignore_doc, version, exists = None, None, False
+        edit = None
+        if ignore_doc is not None:
+            edit = D.ignore_entry_edit(ignore_doc.text if exists else None, draft,
+                                       D.draft_finding(draft, doc, finding), D.uri_to_path(doc.uri), guide_folder,
+                                       choice.title, who)
+        if edit is None or (not exists and not self.create_files):
+            d = D.draft_finding(draft, doc, finding)
+            self.show(msg("lsp.ignore.by-hand", command=f"edtool ignore add {name}:{d.line}:{d.column} {d.rule} "
+                                                         f"--reason \"{choice.title}\""), T.MessageType.Warning)
+            return None
+        if exists:
+            workspace_edit = self.workspace_edit(ignore_doc.uri, version, ignore_doc, [edit])
+        else:
+            workspace_edit = T.WorkspaceEdit(document_changes=[
+                T.CreateFile(uri=ignore_doc.uri, options=T.CreateFileOptions(ignore_if_exists=True)),
+                T.TextDocumentEdit(text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ignore_doc.uri, version=None),
+                                   edits=[T.TextEdit(range=T.Range(T.Position(0, 0), T.Position(0, 0)), new_text=edit[2])])])
+        await self.workspace_apply_edit_async(T.ApplyWorkspaceEditParams(edit=workspace_edit,
+                                                                         label=msg("lsp.action.ignore", rule=finding.diagnostic.rule)))
+        return None
+
     def resolve(self, action: T.CodeAction) -> T.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
         state = self.docs.get(str(data.get("uri")))
@@ -417,6 +488,8 @@ def build(styleguide: str | None = None) -> EdtoolServer:
         workspace = caps.workspace if caps else None
         ls.document_changes = bool(workspace and workspace.workspace_edit
                                    and workspace.workspace_edit.document_changes)
+        operations = (workspace.workspace_edit.resource_operations or []) if workspace and workspace.workspace_edit else []
+        ls.create_files = ls.document_changes and T.ResourceOperationKind.Create in operations
         action = caps.text_document.code_action if caps and caps.text_document else None
         ls.resolve_edits = bool(action and action.resolve_support and "edit" in action.resolve_support.properties)
         roots = [D.uri_to_path(f.uri) for f in (params.workspace_folders or [])]
@@ -477,6 +550,12 @@ def build(styleguide: str | None = None) -> EdtoolServer:
                                         resolve_provider=True))
     def code_action(ls: EdtoolServer, params: T.CodeActionParams) -> list[T.CodeAction]:
         return ls.code_actions(params)
+
+    @server.command(IGNORE_COMMAND)
+    async def ignore_command(ls: EdtoolServer, *arguments):
+        if arguments and isinstance(arguments[0], dict):
+            await ls.mark_false_alarm(arguments[0])
+        return None
 
     @server.feature(T.CODE_ACTION_RESOLVE)
     def code_action_resolve(ls: EdtoolServer, action: T.CodeAction) -> T.CodeAction:
