@@ -262,6 +262,8 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
                                         or is_capitalised(context.after))
     if any(_near(word, rep, article, strict=in_name) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
+    if any(_near(word, rep, article, swap_only=True) for rep in replacements if rep):
+        return Verdict(True, "typo")  # two swapped neighbours, at any rank: the classic slip
     # 4. no near suggestion
     if is_capitalised(word):
         return Verdict(False, "name:far")
@@ -274,11 +276,14 @@ TOP_SUGGESTIONS = 2  # a slip's correction is among the speller's first suggesti
 SHORT = 8  # below this many letters a capitalised word's near suggestions are mostly coincidence
 
 
-def _near(word: str, rep: str, article: Article, strict: bool = False) -> bool:
+def _near(word: str, rep: str, article: Article, strict: bool = False, swap_only: bool = False) -> bool:
     """One edit away (strict, for a short word: two neighbours swapped), and not an edit inside a
     part that the article itself uses as a word ("sarsähnlich" → "sargähnlich" beside "Sars")."""
     a, b = word.lower(), rep.lower()
     if a == b:  # a case-only suggestion is a question of case (DE_CASE's domain)
+        return False
+    swapped = len(a) == len(b) and sorted(a) == sorted(b)
+    if swap_only and not swapped:
         return False
     if a.replace("ß", "ss") == b.replace("ß", "ss"):
         return not strict  # ss for ß: the other variant's spelling (de-CH in a de-DE article)
@@ -286,7 +291,7 @@ def _near(word: str, rep: str, article: Article, strict: bool = False) -> bool:
         return False
     if _joint_s(a, b):
         return False
-    if strict and len(word) < SHORT and not (len(a) == len(b) and sorted(a) == sorted(b)):
+    if strict and len(word) < SHORT and not swapped:
         return False
     at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     for k in range(max(3, at + 1), len(word)):
