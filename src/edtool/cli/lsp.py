@@ -12,9 +12,9 @@ from edtool.cli.common import STYLEGUIDE_OPTION, fail
 
 def lsp(
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
-    stdio: bool = typer.Option(True, "--stdio", hidden=True, help="Speak LSP over stdin/stdout (the only transport; accepted for editors that pass it)."),
+    stdio: bool = typer.Option(True, "--stdio", hidden=True, help="LSP über stdin/stdout (der einzige Weg; angenommen für Editoren, die es übergeben)."),
 ) -> None:
-    """Language server for editors: findings as you type, quick fixes (LSP over stdin/stdout)."""
+    """Sprachserver für Editoren: Befunde beim Schreiben, Schnellkorrekturen (LSP über stdin/stdout; Einrichtung: docs/lsp.md)."""
     from edtool.messages import msg
 
     try:
