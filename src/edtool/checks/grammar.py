@@ -442,25 +442,29 @@ def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | Non
                 if _is_speller(match) and not _accepted(piece.text, match.offset, match.offset + match.length, accepted):
                     start, end = _speller_span(piece.text, match.offset, match.length)
                     candidates.append((piece, match, start, end))
-        foreign: frozenset[str] = frozenset()
-        if candidates and settings.foreign_languages:
+        tags = draft.front_matter.get("tags")
+        article = spelling.Article.of(_article_texts(draft, pieces), tags if isinstance(tags, list) else (), terms)
+
+        def judged() -> dict:
+            return {(id(piece), match.offset): (spelling.judge(piece.text[start:end], match.replacements,
+                                                               spelling.context_at(piece.text, start, end), article),
+                                                start, end)
+                    for piece, match, start, end in candidates}
+
+        verdicts = judged()
+        # a word the speller would keep as a typo may be a foreign term: ask another language's speller
+        # (only for those, so most drafts never load a second language)
+        if settings.foreign_languages:
             words = [part for piece, match, start, end in candidates
-                     for part in spelling.changed_parts(piece.text[start:end], match.replacements)
-                     if not spelling.is_abbreviation(part) and not spelling.is_brand_shape(part)]
-            foreign = _foreign_words(session, settings, words)
+                     if verdicts[(id(piece), match.offset)][0].reason in ("typo", "unknown")
+                     for part in spelling.changed_parts(piece.text[start:end], match.replacements)]
+            if words:
+                article.foreign = _foreign_words(session, settings, words)
+                verdicts = judged()
     except LanguageToolError as exc:
         from edtool.engine import ServiceUnavailable
 
         raise ServiceUnavailable(msg("grammar.unchecked", reason=exc.message), required=settings.required) from None
-    tags = draft.front_matter.get("tags")
-    article = spelling.Article.of(_article_texts(draft, pieces), tags if isinstance(tags, list) else (), terms)
-    article.foreign = foreign
-    verdicts = {}
-    for piece, match, start, end in candidates:
-        word = piece.text[start:end]
-        verdicts[(id(piece), match.offset)] = (spelling.judge(word, match.replacements,
-                                                              spelling.context_at(piece.text, start, end), article),
-                                               start, end)
     found: list[Diagnostic] = []
 
     def add(piece: Piece, start: int, end: int, rule: str, category: Category, severity: Severity,
