@@ -10,6 +10,7 @@ Families (each was once quadratic or worse):
 - dots / bangs / questions: a run of ".", "!" or "?" with no space after it (sentence splitter)
 - comments / inline-comments: many "<!--" without "-->", as lines and inside a paragraph
 - abbreviations: many distinct capital abbreviations (the introduction rule)
+- dotted-words: "AB.AB.AB…" without a space (terms and introductions are bounded in length)
 - switches: many <!-- edtool-disable-next-line --> switches (inline switches)
 - title-escapes: a double-quoted YAML title made of escapes (front matter position map)
 - plain: ordinary German prose, for comparison
@@ -66,6 +67,7 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "inline-comments": lambda n: _draft("Text <!-- " * (n // 10)),
     "abbreviations": lambda n: _draft(" ".join(f"Die {_abbreviation(i)} kommt." for i in range(n // 16))),
     "switches": lambda n: _draft("\n\n".join(SWITCH + '\nEr sagte "ja".' for _ in range(n // len(SWITCH + "__________________")))),
+    "dotted-words": lambda n: _draft("AB." * (n // 3)),
     "title-escapes": lambda n: _draft("Text.", title='"' + "\\t" * (n // 2) + '"'),
     "plain": lambda n: _draft(" ".join("Der Roboter lernt schnell, sagt die Forscherin." for _ in range(n // 48))),
 }

@@ -53,7 +53,7 @@ def test_sentence_spans_on_a_long_run_of_marks_is_one_sentence():
 # names) that took minutes or hours with the quadratic scans.
 _FAMILIES = {"dots": 400_000, "bangs": 400_000, "questions": 400_000, "comments": 1_000_000,
              "inline-comments": 400_000, "abbreviations": 400_000, "switches": 1_000_000,
-             "title-escapes": 400_000}
+             "dotted-words": 400_000, "title-escapes": 400_000}
 _PROGRAM = """
 import sys
 sys.argv = ["bench"]

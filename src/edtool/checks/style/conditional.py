@@ -30,7 +30,7 @@ _INTRODUCTIONS = (
     r"\b(?:kurz|abgekürzt|Abkürzung|genannt)\s*:?\s*[„“\"»]?{term}(?![\w-])",  # …, kurz VSGE
     r"(?<![\w-]){term}[“”\"«]?,?\s+(?:genannt|steht\s+für|stehen\s+für|heißt|bedeutet|ist\s+die\s+Abkürzung|kurz\s+für)\b",
 )
-_ANY_TERM = r"(?P<term>[^\W_][\w&+.-]*?)"
+_ANY_TERM = r"(?P<term>[^\W_][\w&+.-]{0,19}?)"  # bounded: linear on "a.a.a…"
 _NUMBER_AFTER = re.compile(r"[.-]?\d")  # "ID.2", "ACE-2"
 _WORD_BEFORE = re.compile(r"([A-ZÄÖÜ][\w-]*[a-zäöüß][\w-]*)[ \u00a0]$")  # "Zulieferer ", "Samsung "
 # an article and an adjective of origin: "der französische TGV", "die chinesische QXR"
