@@ -1,9 +1,10 @@
 """Baseline: the findings a desk accepts today, so that CI reports only new ones.
 
-A finding is identified by (path, rule, the flagged text, its sentence, occurrence index): no line
-or column, so an edit elsewhere in the file does not bring an accepted finding back, while an edit
-of the sentence itself does (the writer touched it; the finding is theirs again). The occurrence
-index counts findings with the same path, rule, text and sentence in text order.
+A finding is identified by (path, rule, the flagged text, a little context, occurrence index): no
+line or column, so an edit elsewhere in the file does not bring an accepted finding back, while an
+edit next to it does (the writer touched that place; the finding is theirs again). The context is
+up to 40 characters of the line on each side of the finding. The occurrence index counts findings
+with the same path, rule, text and context in text order.
 
 The file is JSON, sorted, one finding per entry, meant to be reviewed in a pull request.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +23,8 @@ from edtool.engine import FileResult
 from edtool.messages import msg
 
 FORMAT_VERSION = 1
-CONTEXT_CHARS = 80  # the sentence, cut to this many characters on each side of the finding
+CONTEXT_CHARS = 40  # characters of the line on each side of the finding
 SKIP_RULES = {"file.service"}  # a run's notice (LanguageTool down), not a finding about the text
-_SPACE = re.compile(r"\s+")
 
 Key = tuple[str, str, str, str, int]
 
@@ -45,26 +44,17 @@ def flagged_text(draft: Draft | None, d: Diagnostic) -> str:
         return ""
 
 
-def sentence(draft: Draft | None, d: Diagnostic, cache: dict | None = None) -> str:
-    """The sentence of the finding's line around its start, whitespace collapsed."""
+def context(draft: Draft | None, d: Diagnostic, cache: dict | None = None) -> str:
+    """A little of the finding's line around it (CONTEXT_CHARS each side), whitespace collapsed."""
     if draft is None or not 1 <= d.line <= draft.line_count:
         return ""
-    from edtool.checks.style.text import sentence_spans
-
     cache = {} if cache is None else cache
-    if d.line not in cache:  # one split per line (a paragraph may be one long line)
-        text = draft.line_text(d.line)
-        cache[d.line] = (text, sentence_spans(text))
-    line, spans = cache[d.line]
+    if d.line not in cache:
+        cache[d.line] = draft.line_text(d.line)
+    line = cache[d.line]
     at = min(max(d.column - 1, 0), len(line))
-    start, end = 0, len(line)
-    for a, b in spans:
-        if a <= at < b or (at == b == len(line)):
-            start, end = a, b
-            break
-    start = max(start, at - CONTEXT_CHARS)
-    end = min(end, at + CONTEXT_CHARS)
-    return _SPACE.sub(" ", line[start:end]).strip()
+    end = d.end_column - 1 if d.end_line == d.line else len(line)
+    return " ".join(line[max(0, at - CONTEXT_CHARS):max(at, end) + CONTEXT_CHARS].split())
 
 
 def finding_keys(result: FileResult, path: str) -> list[tuple[Diagnostic, Key]]:
@@ -73,7 +63,7 @@ def finding_keys(result: FileResult, path: str) -> list[tuple[Diagnostic, Key]]:
     out = []
     lines: dict = {}
     for d in result.diagnostics:
-        base = (path, d.rule, flagged_text(result.draft, d), sentence(result.draft, d, lines))
+        base = (path, d.rule, flagged_text(result.draft, d), context(result.draft, d, lines))
         index = seen.get(base, 0)
         seen[base] = index + 1
         out.append((d, (*base, index)))
@@ -82,7 +72,7 @@ def finding_keys(result: FileResult, path: str) -> list[tuple[Diagnostic, Key]]:
 
 def fingerprint(key: Key) -> str:
     """A stable hash of a finding's key (SARIF partialFingerprints)."""
-    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x1f".join(map(str, key)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def relative(path: str, base: Path, folder: Path) -> str:
