@@ -164,3 +164,13 @@ def test_rules_undoing_each_other_settle_on_one_text(tmp_path):
         assert not first.internal
         again = fix_bytes(first.fixed, "d.md", run)
         assert not again.changed  # a second --fix changes nothing
+
+
+def test_diff_lines_end_at_lf_only(runner):
+    """--diff shows lines as git does: U+2028, U+0085 and a lone CR stay inside their line."""
+    data = O.make_draft("title: Titel", "Vorne\u2028mitte\x85hinten\rz.B. so.\n\nZweiter Absatz.\n", rest=O.CLEAN_REST)
+    diff = fix_bytes(data, "d.md", runner).diff()
+    removed = [line for line in diff.split("\n") if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in diff.split("\n") if line.startswith("+") and not line.startswith("+++")]
+    assert removed == ["-HOUSTON (dpa) – Vorne\u2028mitte\x85hinten\rz.B. so."]
+    assert added == ["+HOUSTON (dpa) – Vorne\u2028mitte\x85hinten\rz. B. so."]

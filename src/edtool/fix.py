@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -25,6 +26,7 @@ from edtool.styleguide import StyleGuide
 FIX_CATEGORIES = (Category.STYLE, Category.DATELINE)
 FIX_CHECKS = ("dateline", "style")
 MAX_PASSES = 10
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # diff lines end at LF, as in git (a CR stays in its line)
 
 
 @dataclass
@@ -41,8 +43,9 @@ class FixResult:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        before = self.original.decode("utf-8", "replace").splitlines(keepends=True)
-        after = self.fixed.decode("utf-8", "replace").splitlines(keepends=True)
+        """A unified diff as git shows one: lines end at LF only (CR, U+2028 and the like stay inside)."""
+        before = _LINE.findall(self.original.decode("utf-8", "replace"))
+        after = _LINE.findall(self.fixed.decode("utf-8", "replace"))
         return "".join(difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}"))
 
 
