@@ -68,7 +68,7 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "abbreviations": lambda n: _draft(" ".join(f"Die {_abbreviation(i)} kommt." for i in range(n // 16))),
     "switches": lambda n: _draft("\n\n".join(SWITCH + '\nEr sagte "ja".' for _ in range(n // len(SWITCH + "__________________")))),
     "dotted-words": lambda n: _draft("AB." * (n // 3)),
-    "title-escapes": lambda n: _draft("Text.", title='"' + "\\t" * (n // 2) + '"'),
+    "title-escapes": lambda n: _draft("Text.", title='"' + "\\\\*\\t" * (n // 5) + '"'),  # "\\*\t…": Markdown and YAML escapes
     "plain": lambda n: _draft(" ".join("Der Roboter lernt schnell, sagt die Forscherin." for _ in range(n // 48))),
 }
 

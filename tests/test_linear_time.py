@@ -73,3 +73,26 @@ def test_adversarial_draft_is_checked_in_linear_time(family):
         pytest.fail(f"{family}: no result after 300 s (a linear check takes seconds)")
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout.strip()) >= 0
+
+
+def _align_by_find(content: str, source: str, start: int, limit: int) -> list[int]:
+    """The simple form of prose._align (one str.find per character: quadratic on escapes)."""
+    offsets, pos = [], start
+    for char in content:
+        found = source.find(char, pos, limit)
+        if found == -1:
+            found = min(pos, max(limit - 1, start))
+        else:
+            pos = found + 1
+        offsets.append(found)
+    return offsets
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\\\t \n\"", max_size=30), st.text(alphabet="ab\\\t \n\"", max_size=40),
+       st.integers(0, 5), st.integers(0, 5))
+def test_front_matter_alignment_finds_what_find_finds(content, source, cut_start, cut_end):
+    from edtool.prose import _align
+
+    start, limit = min(cut_start, len(source)), max(min(cut_start, len(source)), len(source) - cut_end)
+    assert _align(content, source, start, limit) == _align_by_find(content, source, start, limit)

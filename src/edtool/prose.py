@@ -130,14 +130,23 @@ def _mask_urls(builder: _Builder, content: str, offsets: list[int], exact: list[
 
 
 def _align(content: str, source: str, start: int, limit: int) -> list[int]:
-    """Offsets of `content`'s characters in source[start:limit], tolerating folded whitespace."""
+    """Offsets of `content`'s characters in source[start:limit], tolerating folded whitespace.
+    Each character's next place is a bisection in its list of places (a value made of escapes,
+    whose characters the source does not hold, stays linear)."""
+    from bisect import bisect_left
+
+    places: dict[str, list[int]] = {}
+    for index in range(start, limit):
+        places.setdefault(source[index], []).append(index)
     offsets, pos = [], start
     for char in content:
-        found = source.find(char, pos, limit)
-        if found == -1:
-            found = min(pos, max(limit - 1, start))
-        else:
+        spots = places.get(char)
+        at = bisect_left(spots, pos) if spots else 0
+        if spots and at < len(spots):
+            found = spots[at]
             pos = found + 1
+        else:
+            found = min(pos, max(limit - 1, start))
         offsets.append(found)
     return offsets
 
