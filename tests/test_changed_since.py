@@ -221,3 +221,39 @@ def test_broken_or_missing_baseline_is_exit_2(repo, run_edtool):
     assert result.returncode == 2 and "edtool baseline write fehlt.json" in result.stderr
     result = run_edtool("hooks", "run", "--baseline", "fehlt.json", cwd=repo)
     assert result.returncode == 2
+
+
+PARAGRAPHS = ["Er sprach z.B. mit Schülern über die Station.", "Sie fragten u.a. nach dem Essen an Bord.",
+              "Die Crew schläft in kleinen Kojen.", "Dann ging es z.B. um Sport, u.a. auf dem Laufband.",
+              "Am Ende gab es Applaus."]
+CLEAN = ["Ein neuer Absatz steht hier.", "Die Übertragung endete pünktlich.", "Niemand stellte Fragen."]
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=6),
+       st.lists(st.tuples(st.integers(0, 6), st.sampled_from(CLEAN)), max_size=4))
+def test_paragraphs_added_elsewhere_never_resurrect_accepted_findings(paragraphs, inserts):
+    """Property: after `baseline write`, adding paragraphs anywhere between the existing ones
+    leaves every accepted finding accepted and reports nothing."""
+    from edtool import baseline
+    from edtool.draft import Draft
+    from edtool.engine import CheckOptions, check_sources
+    from edtool.styleguide import StyleGuide
+
+    guide = StyleGuide.load(Path(__file__).resolve().parent.parent / "styleguide.yaml")
+    options = CheckOptions(only={"style"})
+
+    def run(body_paragraphs):
+        text = make_draft(body=P1 + "\n" + "\n\n".join(body_paragraphs) + "\n")
+        return check_sources([("a.md", lambda: Draft.from_text(text, "a.md"))], guide, options)
+
+    before = run(paragraphs)
+    accepted_before = sum(len(r.diagnostics) for r in before)
+    keys = {tuple(e.values()) for e in baseline.build(before, Path.cwd(), Path.cwd())}
+    edited = list(paragraphs)
+    for position, clean in sorted(inserts, reverse=True):
+        edited.insert(min(position, len(edited)), clean)
+    after = run(edited)
+    accepted = baseline.Baseline(Path.cwd() / "b.json", keys).split(after, Path.cwd())
+    assert [d for r in after for d in r.diagnostics] == []
+    assert sum(len(v) for v in accepted.values()) == accepted_before
