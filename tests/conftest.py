@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# `edtool new` and `hooks install` on a terminal start LanguageTool in the background; the suite
+# never wants that in the user's cache folder (tests that test it set EDTOOL_PRESTART=1).
+os.environ.setdefault("EDTOOL_PRESTART", "0")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 GOOD_FRONT_MATTER = """\

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -338,21 +339,25 @@ def wait_for_starting_record(cache: Path, seconds: float = 60) -> dict:
 
 @pytest.mark.languagetool
 def test_ctrl_c_during_start_leaves_no_server(tmp_path, installed):
+    """A real Ctrl-C typed on the terminal (a pty) while the live progress line counts the start."""
+    from test_server_progress import LIVE, Terminal
+
     cache = link_install(tmp_path / "c", installed)
-    env = {k: v for k, v in os.environ.items() if k != "EDTOOL_LANGUAGETOOL_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in ("EDTOOL_LANGUAGETOOL_URL", "EDTOOL_PROGRESS", "CI")}
     env["EDTOOL_CACHE_DIR"] = str(cache)
-    run = subprocess.Popen([*edtool_executable(), "server", "start"], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    terminal = Terminal([*edtool_executable(), "server", "start"], env, tmp_path)
     try:
         record = wait_for_starting_record(cache)
         assert alive(record["pid"]) and server_pids(cache) == [record["pid"]]
-        time.sleep(1.0)  # the JVM is loading
-        run.send_signal(signal.SIGINT)
-        out, err = run.communicate(timeout=60)
+        terminal.wait_for(r"LanguageTool startet … [1-9]\d* s \(meist etwa 25 s\)")  # the JVM is loading
+        os.write(terminal.leader, b"\x03")
+        code = terminal.finish(60)
     finally:
-        if run.poll() is None:
-            run.kill()
-    assert run.returncode == 130 and "Abgebrochen." in err
+        if terminal.process.poll() is None:
+            terminal.process.kill()
+    assert code == 130 and "Abgebrochen." in terminal.text
+    assert LIVE.findall(terminal.text)[0].startswith("LanguageTool startet … ")
+    assert f"Start abgebrochen; der halb gestartete LanguageTool-Prozess (PID {record['pid']}) ist beendet." in terminal.text
     assert wait_gone(record["pid"]) and wait_gone(record["watchdog_pid"])
     assert server_pids(cache) == [] and not (cache / "server.json").exists()
 
@@ -395,15 +400,55 @@ def test_killed_start_is_cleaned_up_by_the_next_run(tmp_path, installed, monkeyp
 def real_server(tmp_path_factory, installed):
     """A real LanguageTool server of cache folder A, started and stopped by edtool."""
     cache = link_install(tmp_path_factory.mktemp("desk-a"), installed)
-    result = cli("server", "start", "--idle-minutes", "10", cache=cache)
+    result = cli("server", "start", "--idle-minutes", "10", cache=cache)  # stderr is a pipe: plain progress
     assert result.returncode == 0, result.stderr
-    yield cache, read_json(cache / "server.json")
+    yield cache, read_json(cache / "server.json"), result
     cli("server", "stop", cache=cache)
 
 
 @pytest.mark.languagetool
+def test_server_start_progress_in_plain_mode(real_server):
+    cache, record, result = real_server
+    lines = result.stderr.splitlines()
+    assert "\r" not in result.stderr and "\x1b" not in result.stderr
+    assert lines[0].startswith("Starte den LanguageTool-Server (einmalig")
+    assert re.fullmatch(r"LanguageTool startet … \d+ s \(meist etwa 25 s\)", lines[1])
+    assert re.fullmatch(r"LanguageTool ist bereit \(nach \d+ s\)\.", lines[-1])
+    assert result.stdout.startswith(f"LanguageTool 6.8 läuft: {record['url']} (PID {record['pid']})")
+
+
+@pytest.mark.languagetool
+def test_idle_minutes_apply_to_the_running_server(real_server):
+    cache, record, _ = real_server
+    result = cli("server", "start", "--idle-minutes", "45", cache=cache)
+    assert result.returncode == 0 and "läuft bereits" in result.stdout
+    assert "Leerlaufzeit des laufenden Servers jetzt 45 Minuten." in result.stdout
+    now = read_json(cache / "server.json")
+    assert now["pid"] == record["pid"] and now["idle_minutes"] == 45
+    assert wait_gone(record["watchdog_pid"])  # replaced by a watchdog with the new value
+    line = Path(f"/proc/{now['watchdog_pid']}/cmdline").read_bytes().decode().split("\0")
+    assert line[line.index(str(record["pid"])) + 1] == "2700.0"
+    result = cli("server", "start", "--idle-minutes", "0", cache=cache)
+    assert "ohne Leerlaufgrenze" in result.stdout
+    never = read_json(cache / "server.json")
+    assert never["watchdog_pid"] is None and wait_gone(now["watchdog_pid"])
+    result = cli("server", "start", "--idle-minutes", "10", cache=cache)
+    back = read_json(cache / "server.json")
+    assert back["idle_minutes"] == 10 and alive(back["watchdog_pid"]) and back["pid"] == record["pid"]
+    real_server[1].update(back)  # the later test checks this watchdog
+
+
+@pytest.mark.parametrize("value", ["-5", "-0.5", "nan", "inf"])
+def test_idle_minutes_must_be_a_number_from_zero(tmp_path, value):
+    result = cli("server", "start", f"--idle-minutes={value}", cache=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--idle-minutes muss 0 oder größer sein (0 = nie von selbst beenden)" in result.stderr
+    assert not (tmp_path / "server.json").exists()
+
+
+@pytest.mark.languagetool
 def test_real_server_survives_stop_from_another_folder_and_from_tampered_records(real_server, tmp_path):
-    cache, record = real_server
+    cache, record, _ = real_server
     status = lambda: json.loads(cli("server", "status", "--format", "json", cache=cache).stdout)  # noqa: E731
     # 1. its full record copied into another desk's folder
     desk_b = tmp_path / "desk-b"

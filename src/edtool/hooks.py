@@ -69,6 +69,9 @@ def install(start: Path | None = None, force: bool = False, full: bool = False) 
             os.replace(hook, backup)
     atomic_write(hook, script(None if full else FAST_SKIP).encode("utf-8"))
     os.chmod(hook, 0o755)
+    from edtool.languagetool.prestart import prestart
+
+    prestart(start=root)  # the writer starts work: warm LanguageTool up in the background (never blocks)
     return hook
 
 

@@ -83,12 +83,12 @@ def check(
     diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff; write nothing (exit 1 if any)."),
 ) -> None:
     """Check drafts: metadata, dateline, house style and grammar."""
+    from edtool.cli.progress import attach
     from edtool.engine import CheckOptions, RunError, parse_categories, run_checks
-    from edtool.notices import listen
     from edtool.styleguide import StyleGuideError
 
     guide = load_guide(styleguide)
-    listen(lambda text: typer.echo(text, err=True))
+    attach()  # notices and progress (a server start) on stderr
     if baseline is not None and not baseline.is_file():
         from edtool.messages import msg
 

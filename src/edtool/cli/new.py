@@ -57,6 +57,9 @@ def new(
         fail(f"{exc.filename}: {exc.strerror}")
         return
     typer.echo(str(path))
+    from edtool.languagetool.prestart import prestart
+
+    prestart(guide)  # the writer starts work: warm LanguageTool up in the background (never blocks)
 
 
 def register(app: typer.Typer) -> None:

@@ -55,7 +55,10 @@ def install_command(force: bool = typer.Option(False, "--force", help="Install a
     from edtool.languagetool.install import install
     from edtool.messages import msg
 
+    from edtool.cli.progress import attach
+
     _check_format(fmt)
+    attach()
     try:
         marker = install(force=force)
     except LanguageToolError as exc:
@@ -69,28 +72,38 @@ def install_command(force: bool = typer.Option(False, "--force", help="Install a
 @server_app.command("start")
 def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FORMAT_OPTION,
                   idle_minutes: Optional[float] = typer.Option(
-                      None, "--idle-minutes", help="Stop after this many idle minutes (default: grammar.idle_minutes, 30; 0 = never).")) -> None:
+                      None, "--idle-minutes", help="Stop after this many idle minutes (default: grammar.idle_minutes, 30; 0 = never). Applies to a running server too.")) -> None:
     """Start the local LanguageTool server (or report the one already running)."""
+    import math
+
+    from edtool.cli.progress import attach
     from edtool.languagetool import LanguageToolError
     from edtool.languagetool.server import start, status
     from edtool.messages import msg
 
     _check_format(fmt)
+    if idle_minutes is not None and (not math.isfinite(idle_minutes) or idle_minutes < 0):
+        fail(msg("server.idle-negative", value=f"{idle_minutes:g}"))
     settings = _settings(styleguide)
     remote = _remote_url(settings)
     if remote:
         _echo({"url": remote, "remote": True}, fmt, msg("server.remote", url=remote))
         return
+    attach()
     try:
         from edtool.checks.grammar import warmup_params
 
         record, started = start(settings.idle_minutes if idle_minutes is None else idle_minutes,
-                                warmup=warmup_params(settings))
+                                warmup=warmup_params(settings), apply_idle=idle_minutes is not None)
     except LanguageToolError as exc:
         fail(exc.message)
         return
     key = "server.started" if started else "server.already"
-    _echo(status(), fmt, msg(key, version=record.version, url=record.url, pid=record.pid))
+    text = msg(key, version=record.version, url=record.url, pid=record.pid)
+    if not started and idle_minutes is not None:
+        text += " " + (msg("server.idle-applied", idle=f"{record.idle_minutes:g}") if record.idle_minutes
+                       else msg("server.idle-never"))
+    _echo(status(), fmt, text)
 
 
 @server_app.command("stop")

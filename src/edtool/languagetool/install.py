@@ -20,10 +20,19 @@ from pathlib import Path
 
 from edtool.languagetool import JAVA_ENV, MIN_JAVA, POM, LanguageToolError, install_dir, lib_dir, pinned_version
 from edtool.messages import msg
+from edtool.notices import progress
 
 MARKER = "installed.json"
 LAUNCHER = "languagetool-server.jar"  # manifest-only jar: lets `java -cp` and language-tool-python find all jars
 _VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
+PROGRESS_KEY = "server-install"
+# Maven's transfer lines (batch mode): "Downloaded from central: https://…/x.jar (93 MB at 12 MB/s)"
+_DOWNLOADING = re.compile(r"Downloading from [^:]+: (\S+)")
+_DOWNLOADED = re.compile(r"Downloaded from [^:]+: (\S+) \(([\d.,]+) (B|kB|KB|MB|GB)")
+_UNITS = {"B": 1, "kB": 1000, "KB": 1000, "MB": 1000**2, "GB": 1000**3}
+# Measured for LanguageTool 6.8 on an empty Maven repository: what `server install` fetches, and lib/.
+EXPECTED_DOWNLOAD_BYTES = {"6.8": 277_000_000}
+EXPECTED_LIB_BYTES = {"6.8": 263_000_000}
 JVM_ROOTS = ("/usr/lib/jvm", "/usr/java", "/Library/Java/JavaVirtualMachines")
 
 
@@ -132,25 +141,28 @@ def install(force: bool = False, log=None) -> dict:
         partial = target / "lib.partial"
         shutil.rmtree(partial, ignore_errors=True)
         started = time.monotonic()
-        command = [mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
+        command = [mvn, "-B", "-f", str(pom), "dependency:copy-dependencies",
                    f"-DoutputDirectory={partial}", "-DincludeScope=runtime"]
         if log:
             log(" ".join(command))
         env = dict(os.environ, JAVA_HOME=str(Path(java.path).resolve().parent.parent))
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise LanguageToolError(msg("grammar.install-failed", detail=str(exc)), "install-failed") from None
-        if done.returncode != 0 or not any(partial.glob("languagetool-server-*.jar")):
-            tail = (done.stdout + done.stderr).strip().splitlines()[-8:]
-            raise LanguageToolError(msg("grammar.install-failed", detail=" | ".join(tail) or f"mvn exit {done.returncode}"),
+        returncode, tail, fetched = _run_maven(command, env, partial, version)
+        if returncode != 0 or not any(partial.glob("languagetool-server-*.jar")):
+            raise LanguageToolError(msg("grammar.install-failed", detail=" | ".join(tail) or f"mvn exit {returncode}"),
                                     "install-failed")
         write_launcher(partial)
         final = lib_dir(version)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(partial, final)
         shutil.rmtree(target / "target", ignore_errors=True)
+        on_disk = _folder_bytes(final)
+        progress(PROGRESS_KEY, msg("server.install-progress-done" if fetched.files else "server.install-progress-local",
+                                   version=version, files=fetched.files,
+                                   fetched=_mb(fetched.bytes), disk=_mb(on_disk),
+                                   seconds=f"{time.monotonic() - started:.0f}"), done=True)
         marker = {
+            "download_bytes": fetched.bytes,
+            "lib_bytes": on_disk,
             "version": version,
             "java": java.path,
             "java_major": java.major,
@@ -160,3 +172,102 @@ def install(force: bool = False, log=None) -> dict:
         }
         (target / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         return dict(marker, changed=True)
+
+
+@dataclass
+class Fetched:
+    files: int = 0
+    bytes: int = 0
+    current: str = ""
+
+
+def _mb(count: int) -> str:
+    return f"{count / 1_000_000:.0f}"
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    try:
+        for entry in os.scandir(folder):
+            try:
+                total += entry.stat().st_size
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return total
+
+
+def read_transfer(line: str, fetched: Fetched) -> bool:
+    """Account one line of Maven's output; True when it was a transfer line."""
+    done = _DOWNLOADED.search(line)
+    if done:
+        number = float(done.group(2).replace(",", ""))
+        fetched.files += 1
+        fetched.bytes += int(number * _UNITS[done.group(3)])
+        fetched.current = done.group(1).rsplit("/", 1)[-1]
+        return True
+    begun = _DOWNLOADING.search(line)
+    if begun:
+        fetched.current = begun.group(1).rsplit("/", 1)[-1]
+        return True
+    return False
+
+
+def _run_maven(command: list[str], env: dict, partial: Path, version: str) -> tuple[int, list[str], Fetched]:
+    """Run Maven, reporting what it fetches and copies as progress; (exit status, last lines, fetched)."""
+    import threading
+
+    fetched = Fetched()
+    lines: list[str] = []
+    expected_download = EXPECTED_DOWNLOAD_BYTES.get(version)
+    expected_lib = EXPECTED_LIB_BYTES.get(version)
+    began = time.monotonic()
+
+    def report() -> None:
+        seconds = f"{time.monotonic() - began:.0f}"
+        copied = _folder_bytes(partial)
+        if copied:
+            text = msg("server.install-progress-copy", copied=_mb(copied), seconds=seconds,
+                       of=f" von etwa {_mb(expected_lib)}" if expected_lib else "")
+        elif fetched.files or fetched.current:
+            text = msg("server.install-progress-fetch", files=fetched.files, fetched=_mb(fetched.bytes),
+                       of=f" von etwa {_mb(expected_download)}" if expected_download else "",
+                       current=fetched.current, seconds=seconds)
+        else:
+            text = msg("server.install-progress-maven", seconds=seconds)
+        progress(PROGRESS_KEY, text)
+
+    try:
+        maven = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True, errors="replace", env=env)
+    except OSError as exc:
+        raise LanguageToolError(msg("grammar.install-failed", detail=str(exc)), "install-failed") from None
+    stop = threading.Event()
+
+    def tick() -> None:  # also while Maven is silent (copying large jars)
+        while not stop.wait(0.5):
+            report()
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        for line in maven.stdout:
+            read_transfer(line, fetched)
+            line = line.rstrip()
+            if line:
+                lines.append(line)
+                del lines[:-8]
+        maven.wait(timeout=1800)
+    except BaseException:
+        maven.kill()
+        maven.wait()
+        stop.set()
+        ticker.join()
+        progress(PROGRESS_KEY, msg("server.install-aborted"), done=True)
+        raise
+    finally:
+        stop.set()
+        ticker.join()
+    useful = [line for line in lines if "ERROR" in line] or lines
+    return maven.returncode, useful[-8:], fetched

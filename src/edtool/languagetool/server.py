@@ -149,7 +149,7 @@ def verify(record: ServerRecord) -> proc.Verdict:
     if identity is None:
         if not pid_alive(record.pid):
             return proc.Verdict(proc.GONE, "Prozess läuft nicht mehr")
-        return proc.Verdict(proc.FOREIGN, "Eintrag ohne Kennung")
+        return proc.Verdict(proc.FOREIGN, "Eintrag ohne Kennung, von einer älteren edtool-Version")
     return proc.check(identity, MAIN_CLASS)
 
 
@@ -207,16 +207,25 @@ def _locked(waiting_notice: str | None = None):
     from filelock import Timeout
 
     lock = _lock()
+    began = time.monotonic()
     try:
         lock.acquire(timeout=0.2)
     except Timeout:
         if waiting_notice:
             notify(waiting_notice)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise LanguageToolError(msg("grammar.start-failed", detail="Sperre belegt", log=state_path(LOCK)),
-                                    "start-failed") from None
+        while True:
+            try:
+                lock.acquire(timeout=1.0)
+                break
+            except Timeout:
+                waited = time.monotonic() - began
+                if waited > STARTUP_TIMEOUT * 2:
+                    raise LanguageToolError(msg("grammar.start-failed", detail="Sperre belegt",
+                                                log=state_path(LOCK)), "start-failed") from None
+                if waiting_notice:
+                    progress(PROGRESS_KEY, msg("server.progress-waiting", seconds=f"{waited:.0f}"))
+        if waiting_notice:
+            progress(PROGRESS_KEY, msg("server.progress-waited", seconds=f"{time.monotonic() - began:.0f}"), done=True)
     try:
         yield
     finally:
@@ -304,14 +313,15 @@ def _launch(java: str, idle_minutes: float) -> tuple[subprocess.Popen, ServerRec
         _start_watchdog(record)
         _write_record(record)
     except BaseException:
-        _abandon(server, record)
+        _abandon(server, record, announce=True)
         raise
     return server, record
 
 
-def _abandon(server: subprocess.Popen, record: ServerRecord) -> None:
+def _abandon(server: subprocess.Popen, record: ServerRecord, announce: bool = False) -> None:
     """Stop a server we launched (our unreaped child: its pid cannot be reused) and forget it.
-    Runs with Ctrl-C ignored, so a second Ctrl-C cannot leave the JVM behind."""
+    Runs with Ctrl-C ignored, so a second Ctrl-C cannot leave the JVM behind. `announce`: say so
+    (an interrupted start), which also ends a live progress line."""
     import threading
 
     main = threading.current_thread() is threading.main_thread()
@@ -326,6 +336,8 @@ def _abandon(server: subprocess.Popen, record: ServerRecord) -> None:
                 server.wait(5)
         _stop_watchdog(record)
         _remove_record(record.token)
+        if announce:
+            progress(PROGRESS_KEY, msg("server.progress-abandoned", pid=server.pid), done=True)
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
@@ -348,8 +360,8 @@ def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = No
         server, record = _launch(java.path, idle_minutes)
         try:
             info = _await_answer(server, record, deadline, began)
-        except BaseException:
-            _abandon(server, record)
+        except BaseException as exc:
+            _abandon(server, record, announce=not isinstance(exc, LanguageToolError))
             raise
         if info is not None:
             break
@@ -363,8 +375,13 @@ def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = No
         progress(PROGRESS_KEY, msg("server.progress-warmup", seconds=f"{time.monotonic() - began:.0f}"))
         for _ in range(WARMUP_ROUNDS):
             round_began = time.monotonic()
-            _post_check(record.url, warmup or {"language": "de-DE"}, WARMUP_TEXT,
-                        max(5.0, deadline - time.monotonic()))
+            try:
+                _post_check(record.url, warmup or {"language": "de-DE"}, WARMUP_TEXT,
+                            max(5.0, deadline - time.monotonic()))
+            except OSError:
+                if server.poll() is not None or not server_info(record.url):
+                    raise
+                break  # a slow machine: LanguageTool gave up on the warm-up text but is up; the first check pays
             if time.monotonic() - round_began < 0.5:
                 break
         record.version = str(info["software"].get("version", version))
@@ -376,7 +393,7 @@ def _start(idle_minutes: float, startup_timeout: float, warmup: dict | None = No
         raise LanguageToolError(msg("grammar.start-failed", detail=f"Aufwärmen: {exc}", log=state_path(LOG)),
                                 "start-failed") from None
     except BaseException:
-        _abandon(server, record)
+        _abandon(server, record, announce=True)
         raise
     progress(PROGRESS_KEY, msg("server.progress-ready", seconds=f"{time.monotonic() - began:.0f}"), done=True)
     return record
@@ -414,11 +431,32 @@ def _start_watchdog(record: ServerRecord) -> None:
     record.watchdog_start_ticks = proc.start_ticks(watchdog.pid)
 
 
-def start(idle_minutes: float = DEFAULT_IDLE_MINUTES, warmup: dict | None = None) -> tuple[ServerRecord, bool]:
-    """(record, started_now)."""
+def start(idle_minutes: float = DEFAULT_IDLE_MINUTES, warmup: dict | None = None,
+          apply_idle: bool = False) -> tuple[ServerRecord, bool]:
+    """(record, started_now). With `apply_idle`, a server that already runs takes `idle_minutes` too."""
     before = read_record()
     record = ensure_running(idle_minutes, warmup=warmup)
-    return record, before is None or before.token != record.token
+    started = before is None or before.token != record.token
+    if apply_idle and not started and record.idle_minutes != idle_minutes:
+        record = set_idle(idle_minutes)
+    return record, started
+
+
+def set_idle(idle_minutes: float) -> ServerRecord:
+    """Give the running server a new idle time: its watchdog is replaced by one with the new value
+    (none for 0). Raises LanguageToolError when no server of ours runs."""
+    if not idle_minutes >= 0:
+        raise ValueError(idle_minutes)
+    with _locked(msg("server.waiting-lock")):
+        record = read_record()
+        if record is None or not healthy(record):
+            raise LanguageToolError(msg("server.not-running"), "not-running")
+        _stop_watchdog(record)
+        record.idle_minutes = idle_minutes
+        touch_activity()  # the new idle time counts from now
+        _start_watchdog(record)
+        _write_record(record)
+        return record
 
 
 @dataclass
