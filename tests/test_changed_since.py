@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import make_draft
+from conftest import edtool_executable, make_draft
 
 FAST = ["--skip", "grammar,spelling"]
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test",
@@ -257,3 +257,25 @@ def test_paragraphs_added_elsewhere_never_resurrect_accepted_findings(paragraphs
     accepted = baseline.Baseline(Path.cwd() / "b.json", keys).split(after, Path.cwd())
     assert [d for r in after for d in r.diagnostics] == []
     assert sum(len(v) for v in accepted.values()) == accepted_before
+
+
+def test_installed_hook_honours_the_baseline(repo, run_edtool):
+    run_edtool("baseline", "write", "base.json", *FAST, cwd=repo)
+    git("add", "base.json", cwd=repo)
+    git("commit", "-q", "-m", "baseline", cwd=repo)
+    missing = run_edtool("hooks", "install", "--baseline", "base.json", cwd=repo / "drafts")
+    assert missing.returncode == 1 and "nicht gefunden: base.json" in missing.stderr  # relative to the cwd
+    installed = run_edtool("hooks", "install", "--baseline", "../base.json", cwd=repo / "drafts")
+    assert installed.returncode == 0, installed.stderr
+    a = repo / "drafts" / "a.md"
+    a.write_text(make_draft(body=P1 + "\nEin neuer Absatz davor.\n\n" + OLD), encoding="utf-8")
+    git("add", "drafts/a.md", cwd=repo)
+    env = {**os.environ, **GIT_ENV, "PATH": os.pathsep.join([str(Path(edtool_executable()[0]).parent),
+                                                            os.environ.get("PATH", "")])}
+    ok = subprocess.run(["git", "commit", "-q", "-m", "davor"], cwd=repo, capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr  # the accepted finding moved down: not reported
+    a.write_text(make_draft(body=P1 + "\n" + NEW + "\n" + OLD), encoding="utf-8")
+    git("add", "drafts/a.md", cwd=repo)
+    blocked = subprocess.run(["git", "commit", "-q", "-m", "neu"], cwd=repo, capture_output=True, text=True, env=env)
+    assert blocked.returncode != 0 and "u.a." in blocked.stdout + blocked.stderr
+    assert "z.B." not in blocked.stdout

@@ -46,15 +46,18 @@ def hook_path(root: Path) -> Path:
     return (hooks if hooks.is_absolute() else root / hooks) / "pre-commit"
 
 
-def script(skip: str | None) -> str:
-    args = "hooks run" + (f" --skip {skip}" if skip else "")
+def script(skip: str | None, baseline: str | None = None) -> str:
+    args = "hooks run" + (f" --skip {skip}" if skip else "") + (f" --baseline {shlex.quote(baseline)}" if baseline else "")
     python = shlex.quote(sys.executable)
     return (f"#!/bin/sh\n{MARKER}\n# Checks the staged drafts; installed by `edtool hooks install`.\n"
             f"if [ -x {python} ]; then exec {python} -m edtool {args}; fi\n"
             f"exec edtool {args}\n")
 
 
-def install(start: Path | None = None, force: bool = False, full: bool = False) -> Path:
+def install(start: Path | None = None, force: bool = False, full: bool = False,
+            baseline: Path | None = None) -> Path:
+    """`baseline`: a baseline file the hook passes to `hooks run` (stored relative to the root,
+    where git runs hooks)."""
     root = repo_root(start)
     hook = hook_path(root)
     if hook.exists() or hook.is_symlink():
@@ -67,7 +70,10 @@ def install(start: Path | None = None, force: bool = False, full: bool = False) 
             if not force:
                 raise HookError(msg("hooks.foreign", hook=hook, backup=backup))
             os.replace(hook, backup)
-    atomic_write(hook, script(None if full else FAST_SKIP).encode("utf-8"))
+    if baseline is not None and not baseline.is_file():
+        raise HookError(msg("baseline.missing", path=baseline))
+    accepted = os.path.relpath(baseline.resolve(), root.resolve()) if baseline is not None else None
+    atomic_write(hook, script(None if full else FAST_SKIP, accepted).encode("utf-8"))
     os.chmod(hook, 0o755)
     from edtool.languagetool.prestart import prestart
 

@@ -218,13 +218,14 @@ def unpublish(
 def hooks_install(
     force: bool = typer.Option(False, "--force", help="Replace a hook that edtool did not write (kept as a backup)."),
     full: bool = typer.Option(False, "--full", help="Include grammar and spelling (needs the LanguageTool server)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Let the hook leave out the findings accepted in FILE."),
 ) -> None:
     """Install .git/hooks/pre-commit: checks staged drafts before each commit."""
     from edtool.hooks import HookError, install
     from edtool.messages import msg
 
     try:
-        hook = install(Path.cwd(), force=force, full=full)
+        hook = install(Path.cwd(), force=force, full=full, baseline=baseline)
     except HookError as exc:
         fail(str(exc), 1)
         return
