@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -62,8 +63,6 @@ def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optio
         except BaselineError as exc:
             fail(str(exc))
     report = Report(results, guide, accepted, base, str(baseline) if baseline is not None else "")
-    import sys
-
     formatter(fmt).write(report, sys.stdout)
     sys.stdout.flush()
     return exit_status(report, fail_on)
