@@ -401,13 +401,19 @@ def _speller_span(text: str, offset: int, length: int) -> tuple[int, int]:
 
 
 def _foreign_words(session: GrammarSession, settings: GrammarSettings, words: list[str]) -> frozenset[str]:
-    """The words another language's speller knows (one cached text per word)."""
+    """The words another language's speller knows (one cached text per word). When that speller does
+    not answer, the words simply have no such evidence (they stay reported)."""
     known: set[str] = set()
     words = sorted(set(words))
     for language in settings.foreign_languages:
         if not words:
             break
-        results = session.check_texts(words, language)
+        before = session.failure
+        try:
+            results = session.check_texts(words, language)
+        except LanguageToolError:  # e.g. loading the language took too long: no evidence, nothing lost
+            session.failure = before
+            continue
         for word, matches in zip(words, results):
             if not any(_is_spelling(m) for m in matches):
                 known.add(word)

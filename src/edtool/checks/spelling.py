@@ -256,10 +256,9 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
         return Verdict(False, "name:after-title")
     if lower in PARTICLES and is_capitalised(context.before) and is_capitalised(context.after):
         return Verdict(False, "name:particle")
-    # 3. a near suggestion is what a slip looks like (for a short capitalised word beside another
-    #    capitalised word, "Ben Siegler", "Bahngesellschaft Renfe", only two swapped letters are)
-    in_name = is_capitalised(word) and (is_capitalised(context.before) and not context.before_starts
-                                        or is_capitalised(context.after))
+    # 3. a near suggestion is what a slip looks like (for a short capitalised word, the class of
+    #    names, only two swapped letters are: "Schaub"/"Schub", "Renfe"/"Rente" are no slips)
+    in_name = is_capitalised(word)
     if any(_near(word, rep, article, strict=in_name) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
     if any(_near(word, rep, article, swap_only=True) for rep in replacements if rep):
