@@ -53,10 +53,12 @@ def test_a_foreign_term_and_a_name_particle_are_not_typos():
     assert verdict("Das sagte Marco di Lauro gestern.", "di", ["die", "du"]).reason == "name:particle"
 
 
-def test_a_short_name_beside_a_capitalised_word_is_not_a_slip():
-    # "Siedler" is one letter from the surname; beside the first name it is no evidence of a slip
+def test_a_short_capitalised_word_one_letter_from_a_dictionary_word_is_not_a_slip():
+    # "Siedler" is one letter from the surname: short words have many such neighbours
     assert not verdict("Das erklärte Ben Siegler gestern.", "Siegler", ["Siedler", "Ziegler"]).keep
     assert not verdict("Die Bahngesellschaft Renfe strich Züge.", "Renfe", ["Rente", "Reife"]).keep
+    # two swapped letters stay a slip even in a short word
+    assert verdict("Er kam nach Hasue zurück.", "Hasue", ["Hase", "Hause"]).reason == "typo"
 
 
 def test_a_capitalised_unknown_word_with_only_far_suggestions_is_a_name():
@@ -188,6 +190,6 @@ def test_name_replacement_on_the_desks_spelling_is_dropped():
 def test_context_knows_sentence_starts():
     text = "Die Strasse war zu. Laut Ben Siegler nicht."
     ctx = context_at(text, text.index("Strasse"), text.index("Strasse") + 7)
-    assert ctx == Context("Die", "war", False, True)
-    ctx = context_at(text, text.index("Siegler"), text.index("Siegler") + 7)
-    assert ctx.before == "Ben" and not ctx.before_starts
+    assert ctx == Context("Die", "war", False)
+    ctx = context_at(text, text.index("Laut"), text.index("Laut") + 4)
+    assert ctx == Context("zu", "Ben", True)

@@ -11,8 +11,9 @@ from evidence (docs/precision.md gives each heuristic and its measured effect):
   draft's tags, right after a role or title ("Herr", "Sprecherin", "Konzernchef"), a name particle
   between names ("di" in "Giovanni di Lorenzo"), a word of a foreign language (another speller
   knows it), or accepted by the desk (vocabulary);
-- a typo (kept) when one of LanguageTool's suggestions is one edit away (a letter added, dropped,
-  changed, or two neighbours swapped): that is how slips look;
+- a typo (kept) when one of LanguageTool's first two suggestions is one edit away (a letter added,
+  dropped, changed, or two neighbours swapped; for a capitalised word under 8 letters only a swap),
+  or any suggestion is the word with two neighbours swapped: that is how slips look;
 - otherwise a name or term when the word is capitalised (a far suggestion, or none, is what the
   speller offers for a name it does not know), or when a lowercase word is long (a compound or
   derivation the dictionary lacks); a short lowercase word without a near suggestion stays, as info.
@@ -141,7 +142,6 @@ class Context:
     before: str = ""
     after: str = ""
     sentence_start: bool = False
-    before_starts: bool = False  # the token before begins its sentence (a capital that says nothing)
 
 
 def context_at(text: str, start: int, end: int) -> Context:
@@ -150,8 +150,7 @@ def context_at(text: str, start: int, end: int) -> Context:
     before = re.search(r"([^\W_][\w.]*)\s*$", left)
     after = re.match(r"\s*([^\W_]\w*)", right)
     token_before = before.group(1) if before and left[before.end(1):].strip() == "" else ""
-    before_starts = bool(token_before) and _starts_sentence(left[:before.start(1)])
-    return Context(token_before.rstrip("."), after.group(1) if after else "", _starts_sentence(left), before_starts)
+    return Context(token_before.rstrip("."), after.group(1) if after else "", _starts_sentence(left))
 
 
 def _starts_sentence(left: str) -> bool:
@@ -258,8 +257,7 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
         return Verdict(False, "name:particle")
     # 3. a near suggestion is what a slip looks like (for a short capitalised word, the class of
     #    names, only two swapped letters are: "Schaub"/"Schub", "Renfe"/"Rente" are no slips)
-    in_name = is_capitalised(word)
-    if any(_near(word, rep, article, strict=in_name) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
+    if any(_near(word, rep, article, strict=is_capitalised(word)) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
     if any(_near(word, rep, article, swap_only=True) for rep in replacements if rep):
         return Verdict(True, "typo")  # two swapped neighbours, at any rank: the classic slip
