@@ -102,13 +102,13 @@ def impostors():
     """Start LanguageTool-like processes; all are killed afterwards."""
     started: list[subprocess.Popen] = []
 
-    def start(config_folder: Path, env: dict | None = None) -> tuple[subprocess.Popen, int]:
+    def start(config_folder: Path, env: dict | None = None, args: tuple = ()) -> tuple[subprocess.Popen, int]:
         from edtool.languagetool.server import free_port
 
         port = free_port()
         full = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_SERVER_")}
         full.update(env or {})
-        process = subprocess.Popen([sys.executable, "-c", IMPOSTOR, MAIN_CLASS, "--port", str(port), "--config",
+        process = subprocess.Popen([sys.executable, "-c", IMPOSTOR, *args, MAIN_CLASS, "--port", str(port), "--config",
                                     f"{config_folder}/server.properties"], env=full, stdout=subprocess.PIPE,
                                    text=True)
         started.append(process)
@@ -247,6 +247,27 @@ def ours_and_neighbour(cache, impostors):
     mine, _ = impostors(cache, ours_env(token, cache))
     neighbour, _ = impostors(cache, ours_env("8" * 32, cache))  # same folder, another token
     return mine, neighbour, token
+
+
+def test_without_proc_start_time_and_command_line_from_ps_decide(cache, tmp_path, impostors, monkeypatch):
+    """The path for systems without /proc (macOS, BSD), forced here: `ps` gives start time and command line."""
+    from edtool.languagetool import process as proc
+    from edtool.languagetool.server import stop, verify
+
+    monkeypatch.setattr(proc, "HAVE_PROC", False)
+    token = "7" * 32
+    mine, port = impostors(cache, args=(proc.token_argument(token),))
+    assert verify(record_for(mine.pid, port, token)).ours
+    assert verify(record_for(mine.pid, port, token, start_ticks=proc.start_ticks(mine.pid) - 5)).state == "gone"
+    assert verify(record_for(mine.pid, port, "6" * 32)).reason == "Prozess trägt nicht die Kennung aus dem Eintrag"
+    other = tmp_path / "other-desk"
+    other.mkdir()
+    neighbour, other_port = impostors(other, args=(proc.token_argument("5" * 32),))
+    assert verify(record_for(neighbour.pid, other_port, "5" * 32)).reason == "Prozess gehört zu einem anderen Cache-Ordner"
+    write_record(cache, record_for(neighbour.pid, other_port, "5" * 32))
+    assert stop().stopped is False and neighbour.poll() is None
+    write_record(cache, record_for(mine.pid, port, token))
+    assert stop().stopped is True and mine.wait(10) == -signal.SIGTERM
 
 
 # -- the watchdog -------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ counts as ours only when all of these hold:
 For using a server (not for stopping it) `owns_port` adds: the pid holds the socket listening on the
 recorded port, so the HTTP answer on that port comes from this very process.
 Signals go through a pidfd opened before the check, so a process that exits and whose pid is reused
-between check and signal is never hit. Without /proc nothing verifies and nothing is signalled.
+between check and signal is never hit. Without /proc (macOS, BSD) the start time and the command
+line come from `ps`, and the token is checked on the command line (see _check_with_ps).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 
 TOKEN_ENV = "EDTOOL_SERVER_TOKEN"
 FOLDER_ENV = "EDTOOL_SERVER_FOLDER"
+
+HAVE_PROC = Path("/proc/self/stat").exists()
 
 OURS = "ours"
 GONE = "gone"  # no such process, a zombie, or the pid now belongs to a later process
@@ -66,12 +69,56 @@ def _stat_fields(pid: int) -> list[str] | None:
 
 
 def start_ticks(pid: int) -> int | None:
-    """Start time of the process in clock ticks since boot (field 22 of /proc/<pid>/stat)."""
+    """Start time of the process: clock ticks since boot (field 22 of /proc/<pid>/stat); without
+    /proc, seconds since the epoch from `ps -o lstart=`."""
+    if not HAVE_PROC:
+        started = _ps(pid, "lstart")
+        try:
+            return int(time.mktime(time.strptime(" ".join(started.split()), "%a %b %d %H:%M:%S %Y"))) if started else None
+        except ValueError:
+            return None
     fields = _stat_fields(pid)
     try:
         return int(fields[19]) if fields else None
     except (IndexError, ValueError):
         return None
+
+
+def _ps(pid: int, field: str) -> str | None:
+    import subprocess
+
+    try:
+        done = subprocess.run(["ps", "-ww", "-o", f"{field}=", "-p", str(pid)], capture_output=True, text=True,
+                              timeout=10, env=dict(os.environ, LC_ALL="C"))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def token_argument(token: str) -> str:
+    """The token on the command line too: only for systems without /proc (see _check_with_ps)."""
+    return f"-Dedtool.token={token}"
+
+
+def _check_with_ps(identity: Identity, marker: str) -> Verdict:
+    """Without /proc (macOS, BSD): start time and command line from `ps`. Weaker than the environment
+    check (a command line is visible to everyone), but a reused pid, another folder's server and an
+    unrelated process still fail."""
+    ticks = start_ticks(identity.pid)
+    if ticks is None:
+        return Verdict(GONE, "Prozess läuft nicht mehr")
+    if ticks != identity.start_ticks:
+        return Verdict(GONE, "die PID gehört inzwischen einem anderen Prozess")
+    command = _ps(identity.pid, "command") or ""
+    words = command.split()
+    if not identity.token or token_argument(identity.token) not in words:
+        return Verdict(FOREIGN, "Prozess trägt nicht die Kennung aus dem Eintrag")
+    if not any(os.path.realpath(os.path.dirname(w)) == identity.folder or os.path.realpath(w) == identity.folder
+               for w in words if os.sep in w):
+        return Verdict(FOREIGN, "Prozess gehört zu einem anderen Cache-Ordner")
+    if marker not in command:
+        return Verdict(FOREIGN, "Prozess ist kein LanguageTool-Server von edtool")
+    return Verdict(OURS)
 
 
 def folder_id(folder: Path) -> str:
@@ -99,8 +146,8 @@ def _environ(pid: int) -> dict[str, str] | None:
 
 def check(identity: Identity, marker: str) -> Verdict:
     """Whether identity.pid is still the process we started; `marker` must occur in its command line."""
-    if not Path("/proc/self/stat").exists():
-        return Verdict(FOREIGN, "ohne /proc lässt sich der Prozess nicht prüfen")
+    if not HAVE_PROC:
+        return _check_with_ps(identity, marker)
     fields = _stat_fields(identity.pid)
     if fields is None or fields[0] in ("Z", "X"):
         return Verdict(GONE, "Prozess läuft nicht mehr")
@@ -183,10 +230,22 @@ def _wait_exit(pid: int, fd: int | None, timeout: float) -> bool:
         return bool(poller.poll(max(0, int(timeout * 1000))))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        fields = _stat_fields(pid)
-        if fields is None or fields[0] in ("Z", "X"):
+        if _exited(pid):
             return True
         time.sleep(0.1)
+    return False
+
+
+def _exited(pid: int) -> bool:
+    if HAVE_PROC:
+        fields = _stat_fields(pid)
+        return fields is None or fields[0] in ("Z", "X")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
     return False
 
 

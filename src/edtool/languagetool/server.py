@@ -274,8 +274,8 @@ def _stop_watchdog(record: ServerRecord) -> None:
         proc.terminate(identity, WATCHDOG_MODULE, grace=2)
 
 
-def _server_command(java: str, port: int) -> list[str]:
-    return [java, "-cp", str(lib_dir() / "*"), MAIN_CLASS, "--port", str(port),
+def _server_command(java: str, port: int, token: str) -> list[str]:
+    return [java, proc.token_argument(token), "-cp", str(lib_dir() / "*"), MAIN_CLASS, "--port", str(port),
             "--config", str(state_path(PROPERTIES))]
 
 
@@ -299,7 +299,7 @@ def _launch(java: str, idle_minutes: float) -> tuple[subprocess.Popen, ServerRec
     token = secrets.token_hex(16)
     try:
         with open(state_path(LOG), "wb") as log:
-            server = subprocess.Popen(_server_command(java, port), stdin=subprocess.DEVNULL, stdout=log,
+            server = subprocess.Popen(_server_command(java, port, token), stdin=subprocess.DEVNULL, stdout=log,
                                       stderr=subprocess.STDOUT, cwd=str(install_dir()),
                                       start_new_session=True, env=proc.child_env(token, cache_dir()))
     except OSError as exc:
@@ -421,7 +421,7 @@ def _start_watchdog(record: ServerRecord) -> None:
     if record.idle_minutes <= 0:
         return  # 0: never stop by itself
     command = [sys.executable, "-m", WATCHDOG_MODULE, str(cache_dir()), str(record.pid),
-               str(record.idle_minutes * 60), str(record.start_ticks)]
+               str(record.idle_minutes * 60), str(record.start_ticks), proc.token_argument(record.token)]
     env = proc.child_env(record.token, cache_dir())
     src = str(Path(__file__).resolve().parents[2])  # works from a source checkout as well
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")

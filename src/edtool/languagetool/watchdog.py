@@ -1,9 +1,10 @@
 """Stops the local LanguageTool server after a period without activity.
 
-    python -m edtool.languagetool.watchdog CACHE_DIR SERVER_PID IDLE_SECONDS SERVER_START_TICKS
+    python -m edtool.languagetool.watchdog CACHE_DIR SERVER_PID IDLE_SECONDS SERVER_START_TICKS -Dedtool.token=…
 
 The server's token and cache folder come in the environment (process.TOKEN_ENV, FOLDER_ENV), as
-they did for the server itself. The watchdog signals the server only when it still verifies as that
+they did for the server itself; the last argument only lets edtool recognise the watchdog on systems
+without /proc. The watchdog signals the server only when it still verifies as that
 server (process.check: start time, token, folder), checked again right before the signal; it exits
 as soon as the pid is gone or no longer verifies. Activity is the newest modification time of
 server.activity (touched by every edtool run that uses the server) and server.log (LanguageTool
