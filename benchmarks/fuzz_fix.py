@@ -109,6 +109,9 @@ def run_library(cases: int, seed: int, guide: StyleGuide, show: int) -> tuple[co
     fixer = make_runner(guide)
     options = CheckOptions(skip={"grammar", "spelling"})
     counts: collections.Counter = collections.Counter()
+    for kind in ("load-crash", "check-crash", "crash", "internal", "span-range", "span-text", "position",
+                 "other-bytes", "non-prose", "not-idempotent"):
+        counts[f"failure: {kind}"] = 0  # shown even when it never happened
     examples: dict[str, list] = collections.defaultdict(list)
     for n in range(cases):
         if n and n % 1000 == 0:
@@ -142,6 +145,8 @@ def run_library(cases: int, seed: int, guide: StyleGuide, show: int) -> tuple[co
 def run_cli(samples: int, seed: int, guide_path: Path) -> collections.Counter:
     rng = random.Random(seed + 1)
     counts: collections.Counter = collections.Counter()
+    for kind in ("cli-run", "cli-differs-from-library", "cli-second-fix-changed", "cli-json-invalid"):
+        counts[f"failure: {kind}"] = 0
     fixer = make_runner(StyleGuide.load(guide_path))
     exe = [str(Path(sys.executable).parent / "edtool")]
     if not Path(exe[0]).exists():
