@@ -14,6 +14,7 @@ from workflow_support import Newsroom, git, newsroom  # noqa: F401
 from edtool.draft import Draft
 
 TARGET = "articles/2025/08/kuka-schweissroboter.md"
+NINJS = "articles/2025/08/kuka-schweissroboter.ninjs.json"
 EDITOR = ("--editor", "Katrin Vogel")
 
 
@@ -40,7 +41,7 @@ def test_publish_commits_as_author_with_editor_as_committer(newsroom):
     assert log[2] == "Publish: Kuka stellt lernfähigen Schweißroboter vor"
     assert "Slug: kuka-schweissroboter" in log and "Approved-by: Katrin Vogel" in log
     assert "Draft: drafts/kuka.md" in log
-    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.content) == TARGET
+    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.content).splitlines() == [TARGET, NINJS]
     article = Draft.load(newsroom.content / TARGET)
     assert article.front_matter["status"] == "published"
     assert article.front_matter["published_at"]
@@ -71,8 +72,9 @@ def test_changed_article_needs_approval_then_makes_an_update_commit(newsroom):
     head = newsroom.content_head()
     refused = newsroom.publish(str(path), *EDITOR)
     assert refused.returncode == 1 and "seit der Veröffentlichung geändert" in refused.stderr
+    assert f"edtool correct {path} --note" in refused.stderr
     assert newsroom.content_head() == head
-    assert newsroom.run("submit", str(path)).returncode == 0
+    assert newsroom.run("correct", str(path), "--update", "--note", "Liefertermin ergänzt").returncode == 0
     assert newsroom.run("approve", str(path), *EDITOR).returncode == 0
     result = newsroom.publish(str(path), *EDITOR)
     assert result.returncode == 0, result.stderr
@@ -168,7 +170,7 @@ def test_other_staged_changes_are_not_swept_into_the_commit(newsroom):
     git("add", "notes.txt", cwd=newsroom.content)
     path = newsroom.approved_draft()
     assert newsroom.publish(str(path), *EDITOR).returncode == 0
-    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.content) == TARGET
+    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.content).splitlines() == [TARGET, NINJS]
     assert git("diff", "--cached", "--name-only", cwd=newsroom.content) == "notes.txt"
 
 
@@ -666,7 +668,7 @@ def test_ownership_survives_a_rebase(newsroom):
     copy.write_bytes(second.read_bytes())
     assert "Entwurf drafts/b.md" in newsroom.publish(str(copy), *EDITOR).stderr
     second.write_text(second.read_text(encoding="utf-8").replace("im Frühjahr", "im Mai"), encoding="utf-8")
-    assert newsroom.run("submit", str(second)).returncode == 0
+    assert newsroom.run("correct", str(second), "--update", "--note", "Termin genauer").returncode == 0
     assert newsroom.run("approve", str(second), *EDITOR).returncode == 0
     result = newsroom.publish(str(second), *EDITOR)
     assert result.returncode == 0 and "aktualisiert" in result.stdout, result.stderr
@@ -701,8 +703,8 @@ NOW = "2025-08-12T10:00:00+02:00"
 def plain_draft(**fields) -> Draft:
     from workflow_support import draft_text
 
-    return Draft.from_text(draft_text(status="approved", extra="approved_by: Katrin Vogel\napproved_digest: x\n",
-                                      **fields), "drafts/kuka.md")
+    extra = "approved_by: Katrin Vogel\napproved_digest: x\n" + fields.pop("extra", "")
+    return Draft.from_text(draft_text(status="approved", extra=extra, **fields), "drafts/kuka.md")
 
 
 def planned(draft: Draft, facts: Facts):
@@ -717,8 +719,9 @@ def test_plan_of_a_new_article():
                             "Approved-by: Katrin Vogel\nDraft: drafts/kuka.md\n")
     article = Draft.from_bytes(plan.content).front_matter
     assert article["status"] == "published" and article["published_at"] == NOW
-    assert "approved_digest" not in article and "commit" not in article and article["approved_by"] == "Katrin Vogel"
-    assert plan.draft_updates == {"status": "published", "published_at": NOW}
+    assert not {"approved_digest", "commit", "approved_by", "approved_at"} & set(article)  # only what readers need
+    assert article["version"] == 1
+    assert plan.draft_updates == {"status": "published", "published_at": NOW, "version": 1}
 
 
 def test_plan_unchanged_update_and_changed_since():
@@ -728,9 +731,13 @@ def test_plan_unchanged_update_and_changed_since():
     plan = planned(draft, Facts(published, False, None))
     assert plan.action == "unchanged" and plan.draft_updates == {"status": "published", "published_at": first}
     changed = plain_draft(title="Kuka zeigt einen lernfähigen Schweißroboter")
+    with pytest.raises(PublishError, match="ohne Hinweis"):
+        planned(changed, Facts(published, False, None))
+    changed = plain_draft(title="Kuka zeigt einen lernfähigen Schweißroboter", extra="update_note: Titel genauer\n")
     plan = planned(changed, Facts(published, False, None))
     assert plan.action == "update" and plan.message.startswith("Update: Kuka zeigt")
-    assert plan.draft_updates == {"status": "published", "published_at": first, "updated_at": NOW}
+    assert "Note: Titel genauer" in plan.message and "Version: 2" in plan.message
+    assert plan.draft_updates == {"status": "published", "published_at": first, "updated_at": NOW, "version": 2}
     as_published = Draft.from_text(changed.text.replace("status: approved", "status: published"), "drafts/kuka.md")
     with pytest.raises(PublishError, match="seit der Veröffentlichung geändert"):
         planned(as_published, Facts(published, False, None))

@@ -11,20 +11,23 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from edtool.draft import BOM, Draft, DraftError
 from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
 
-STATES = ("draft", "review", "approved", "published")
-# Fields that submit/approve/reject/publish/unpublish write themselves: not part of what is reviewed.
+STATES = ("draft", "review", "approved", "published", "withdrawn")
+# Fields that submit/approve/reject/publish/unpublish/withdraw write themselves: not part of what is reviewed.
 WORKFLOW_FIELDS = ("status", "submitted_at", "approved_by", "approved_at", "approved_digest", "rejected_by",
                    "rejected_at", "rejected_reason", "published_at", "updated_at", "commit", "unpublished_by",
-                   "unpublished_at", "unpublished_reason")
+                   "unpublished_at", "unpublished_reason", "version", "withdrawn_by", "withdrawn_at",
+                   "withdrawn_reason")
+DEFAULT_TIMEZONE = "Europe/Berlin"
+Clock = Callable[[], datetime]  # an aware "now"; tests inject a fixed one
 # Checks run before approve/publish and on the board: everything but LanguageTool, so a decision
 # never depends on whether the grammar server happens to run (grammar findings are advice).
 GATE_SKIP = frozenset({"grammar", "spelling"})
@@ -38,9 +41,58 @@ class WorkflowError(Exception):
         self.message = message
 
 
-def now_iso() -> str:
-    """Local time with offset, to the second (e.g. 2025-07-31T14:30:00+02:00)."""
-    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+def desk_zone(guide: StyleGuide | None):
+    """The desk's time zone: `publish.timezone` in styleguide.yaml, Europe/Berlin by default."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = str((guide.section("publish") if guide is not None else {}).get("timezone") or DEFAULT_TIMEZONE)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WorkflowError(msg("workflow.bad-timezone", zone=name)) from None
+
+
+def desk_now(guide: StyleGuide | None = None, now: Clock | None = None) -> datetime:
+    """Now (or the injected clock's now) in the desk's time zone, to the second."""
+    moment = now() if now is not None else datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(desk_zone(guide)).replace(microsecond=0)
+
+
+def now_iso(guide: StyleGuide | None = None, now: Clock | None = None) -> str:
+    """Now with offset, to the second, in the desk's time zone (e.g. 2025-07-31T14:30:00+02:00)."""
+    return desk_now(guide, now).isoformat()
+
+
+def scheduled(draft: Draft, key: str) -> datetime | None:
+    """`publish_at` or `embargo` as an aware datetime (None when absent); a value that is no date-time or
+    has no time zone is refused: which zone was meant would be a guess."""
+    value = draft.front_matter.get(key)
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00")) if ("T" in text or " " in text) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise WorkflowError(msg("workflow.bad-time", path=draft.path, key=key, value=text))
+    if parsed.tzinfo is None:
+        raise WorkflowError(msg("workflow.time-without-zone", path=draft.path, key=key, value=text))
+    return parsed
+
+
+def check_schedule(draft: Draft, moment: datetime) -> None:
+    """At approval: publish_at and embargo lie in the future, and the schedule does not end the embargo early."""
+    publish_at, embargo = scheduled(draft, "publish_at"), scheduled(draft, "embargo")
+    for key, value in (("publish_at", publish_at), ("embargo", embargo)):
+        if value is not None and value <= moment:
+            raise WorkflowError(msg("workflow.time-past", path=draft.path, key=key, value=draft.front_matter[key],
+                                    now=moment.isoformat()))
+    if publish_at is not None and embargo is not None and publish_at < embargo:
+        raise WorkflowError(msg("workflow.schedule-conflict", path=draft.path, publish_at=draft.front_matter["publish_at"],
+                                embargo=draft.front_matter["embargo"]))
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -159,7 +211,7 @@ def edit_front_matter(draft: Draft, updates: dict[str, Any] | None = None,
     inserted = []
     for key, value in updates.items():
         pos = draft.fields.get(key)
-        line = f"{key}: {render_scalar(value)}"
+        line = _render_entry(key, value, eol)
         if pos is None:
             inserted.append(line + eol)
             continue
@@ -168,8 +220,9 @@ def edit_front_matter(draft: Draft, updates: dict[str, Any] | None = None,
             raise WorkflowError(msg("workflow.unsafe-edit", path=draft.path, reason=key))
         current = draft.front_matter.get(key)
         one_line = "\n" not in text[pos.key_start:pos.value_end]
-        if one_line and pos.value_end > pos.value_start and not isinstance(current, (dict, list)):
-            edits.append((draft.raw_offset(pos.value_start), draft.raw_offset(pos.value_end), render_scalar(value)))
+        if (one_line and pos.value_end > pos.value_start and not isinstance(current, (dict, list))
+                and not isinstance(value, list)):
+            edits.append((draft.raw_offset(pos.value_start), draft.raw_offset(pos.value_end), _render_value(value)))
         else:
             end = _entry_end(text, pos.value_end)
             edits.append((draft.raw_offset(start), draft.raw_offset(end), line + _eol(draft, draft.raw_offset(end))))
@@ -188,9 +241,37 @@ def edit_front_matter(draft: Draft, updates: dict[str, Any] | None = None,
     return ((BOM if draft.bom else "") + raw).encode("utf-8")
 
 
+def _render_value(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return render_scalar(value)
+
+
+def _render_entry(key: str, value: Any, eol: str) -> str:
+    """`key: value`; a list of mappings (corrections) in block style, one `- ` item per entry."""
+    if not isinstance(value, list):
+        return f"{key}: {_render_value(value)}"
+    lines = [f"{key}:"]
+    for item in value:
+        pairs = list(item.items()) if isinstance(item, dict) else [(None, item)]
+        for index, (name, part) in enumerate(pairs):
+            lead = "  - " if index == 0 else "    "
+            lines.append(f"{lead}{name}: {_render_value(part)}" if name is not None else f"{lead}{_render_value(part)}")
+    return eol.join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """What a written value reads back as."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
 def _verify(draft: Draft, raw: str, updates: dict[str, Any], remove: list[str]) -> None:
     expected = {k: v for k, v in draft.front_matter.items() if k not in remove}
-    expected.update({k: str(v) for k, v in updates.items()})
+    expected.update({k: _plain(v) for k, v in updates.items()})
     try:
         result = Draft.from_text(raw, draft.path)
     except DraftError as exc:
@@ -289,17 +370,23 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def submit(path: str | Path, guide: StyleGuide, content_repo: str | Path | None = None) -> Outcome:
-    """draft (or a published article being corrected) -> review; refused when another article owns the slug."""
+STALE_AT_SUBMIT = ("rejected_by", "rejected_at", "rejected_reason", "unpublished_by", "unpublished_at",
+                   "unpublished_reason")
+
+
+def submit(path: str | Path, guide: StyleGuide, content_repo: str | Path | None = None,
+           now: Clock | None = None) -> Outcome:
+    """draft (or a published article being corrected) -> review; refused when another article owns the slug.
+    A rejection or retraction is over once the draft is submitted again: its fields go."""
     draft, before = load_draft(path)
-    remove: tuple[str, ...] = ()
+    remove: tuple[str, ...] = STALE_AT_SUBMIT
     if status_of(draft) == "approved" and not _approval_holds(draft):
-        remove = ("approved_by", "approved_at", "approved_digest")  # changed after approval: review again
+        remove += ("approved_by", "approved_at", "approved_digest")  # changed after approval: review again
         old = "approved"
     else:
         old = _require(draft, "submit", ("draft", "published"))
     notes = _check_slug(draft, Path(path), guide, content_repo)
-    after = edit_front_matter(draft, {"status": "review", "submitted_at": now_iso()}, remove=remove)
+    after = edit_front_matter(draft, {"status": "review", "submitted_at": now_iso(guide, now)}, remove=remove)
     write_if_unchanged(path, before, after)
     outcome = Outcome(str(path), old, "review", msg("workflow.submitted", path=path, old=old), notes)
     errors, warnings, _ = count_findings(path, guide)
@@ -364,35 +451,71 @@ def check_four_eyes(draft: Draft, approver: str, guide: StyleGuide) -> str:
     return person.name
 
 
-def approve(path: str | Path, editor: str, guide: StyleGuide) -> Outcome:
-    """review -> approved, by a known editor who is not an author, only when the checks find no error.
-    The approval records a digest of the approved text; publish refuses any other text."""
+def approve(path: str | Path, editor: str, guide: StyleGuide, now: Clock | None = None) -> Outcome:
+    """review -> approved, by a known editor who is not an author, only when the checks find no error and
+    `publish_at` / `embargo` lie ahead with a time zone. The approval records a digest of the approved
+    text; publish refuses any other text."""
     editor, _ = signed(editor)
     draft, before = load_draft(path)
     old = _require(draft, "approve", ("review",))
     editor = check_four_eyes(draft, editor, guide)
+    moment = desk_now(guide, now)
+    check_schedule(draft, moment)
     errors, _, found = count_findings(path, guide)
     if errors:
         lines = [msg("workflow.has-errors", path=path, count=errors)]
         lines += [f"  {d.line}:{d.column}: [{d.rule}] {d.message}" for d in found[:5]]
         raise WorkflowError("\n".join(lines))
-    after = edit_front_matter(draft, {"status": "approved", "approved_by": editor, "approved_at": now_iso(),
+    after = edit_front_matter(draft, {"status": "approved", "approved_by": editor, "approved_at": moment.isoformat(),
                                       "approved_digest": approval_digest(draft)},
                               remove=("rejected_by", "rejected_at", "rejected_reason"))
     write_if_unchanged(path, before, after)
     return Outcome(str(path), old, "approved", msg("workflow.approved", path=path, editor=editor))
 
 
-def reject(path: str | Path, editor: str, reason: str, guide: StyleGuide | None = None) -> Outcome:
-    """review or approved -> draft, with who and why."""
+def reject(path: str | Path, editor: str, reason: str, guide: StyleGuide | None = None,
+           now: Clock | None = None) -> Outcome:
+    """review or approved -> draft, with who and why (the submission is over)."""
     editor, reason = signed(editor, reason, need_reason=True)
     draft, before = load_draft(path)
     old = _require(draft, "reject", ("review", "approved"))
     after = edit_front_matter(
-        draft, {"status": "draft", "rejected_by": editor, "rejected_at": now_iso(), "rejected_reason": reason},
-        remove=("approved_by", "approved_at", "approved_digest"))
+        draft, {"status": "draft", "rejected_by": editor, "rejected_at": now_iso(guide, now),
+                "rejected_reason": reason},
+        remove=("approved_by", "approved_at", "approved_digest", "submitted_at"))
     write_if_unchanged(path, before, after)
     return Outcome(str(path), old, "draft", msg("workflow.rejected", path=path, editor=editor, old=old, reason=reason))
+
+
+def correct(path: str | Path, note: str, guide: StyleGuide, *, update: bool = False,
+            now: Clock | None = None) -> Outcome:
+    """Record a reader-facing correction note (`corrections:`, rendered at the article's end) or, with
+    `update`, an update note (`update_note:`, for the commit and the ninjs item) in a published article's
+    draft, and submit it for review. Publishing then makes a `Correct:` or `Update:` commit."""
+    note = one_line(note or "")
+    if not note:
+        raise WorkflowError(msg("correct.no-note"))
+    draft, before = load_draft(path)
+    status = status_of(draft)
+    if status not in ("published", "review", "approved") or not draft.front_matter.get("published_at"):
+        raise WorkflowError(msg("correct.not-published", path=path, status=status))
+    if update:
+        updates: dict[str, Any] = {"update_note": note}
+    else:
+        from edtool.render import RenderError, corrections_of
+
+        try:
+            corrections_of(draft)  # a broken field is refused with its position, never overwritten
+        except RenderError as exc:
+            raise WorkflowError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+        entries = list(draft.front_matter.get("corrections") or [])
+        updates = {"corrections": [*entries, {"date": desk_now(guide, now).date().isoformat(), "note": note}]}
+    updates.update({"status": "review", "submitted_at": now_iso(guide, now)})
+    after = edit_front_matter(draft, updates, remove=(*STALE_AT_SUBMIT, "approved_by", "approved_at",
+                                                      "approved_digest"))
+    write_if_unchanged(path, before, after)
+    kind = msg("correct.kind.update" if update else "correct.kind.correction")
+    return Outcome(str(path), status, "review", msg("correct.recorded", path=path, kind=kind, old=status))
 
 
 # -- status board -----------------------------------------------------------------------------------

@@ -149,9 +149,122 @@ def status(
     typer.echo(msg("status.summary", total=len(rows), counts=", ".join(f"{k} {v}" for k, v in counts.items())))
 
 
+def _resolve_draft(given: Path, guide) -> Path:
+    """A draft's file, or the draft in the drafts folder whose slug (or file name) is `given`; else a German
+    message and exit 1."""
+    from edtool.messages import msg
+
+    if given.is_file():
+        return given
+    if given.suffix != ".md" and "/" not in str(given):
+        from edtool.draft import Draft, DraftError
+
+        folder = _drafts_dir(guide)
+        for candidate in sorted(folder.glob("**/*.md")) if folder.is_dir() else []:
+            try:
+                slug = Draft.load(candidate).front_matter.get("slug")
+            except DraftError:
+                continue
+            if str(slug).strip() == str(given) or candidate.stem == str(given):
+                return candidate
+    fail(msg("draft.missing", path=given), 1)
+    raise AssertionError  # fail exits
+
+
+def correct(
+    draft: Path = typer.Argument(..., help="Entwurf des veröffentlichten Artikels (Datei oder Slug)."),
+    note: str = typer.Option(..., "--note", help="Hinweis für die Leser, z. B. „In einer früheren Fassung hieß es …“."),
+    update: bool = typer.Option(False, "--update", help="Eine Aktualisierung statt einer Korrektur (Hinweis für Commit und ninjs, nicht am Artikelende)."),
+    editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Redakteur(in); gibt frei und veröffentlicht sofort, wenn publish.revisions keine Prüfung verlangt."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
+    push: bool = typer.Option(False, "--push", help="Danach zum Remote übertragen (nur beim sofortigen Veröffentlichen)."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Korrektur oder Aktualisierung eines veröffentlichten Artikels vormerken.
+
+    Schreibt den Hinweis in den Entwurf (corrections: bzw. update_note:) und reicht ihn zur Prüfung ein;
+    edtool approve und edtool publish machen daraus einen Commit „Correct:“ bzw. „Update:“ mit neuer
+    Fassungsnummer und ninjs-Objekt. Beispiel:
+
+      edtool correct drafts/kuka.md --note "In einer früheren Fassung hieß es, der Roboter koste 40 000 Euro."
+
+    Exit-Status: 0 vorgemerkt (oder veröffentlicht), 1 abgelehnt, 2 Veröffentlichung nicht möglich."""
+    from edtool.messages import msg
+    from edtool.publish import Publisher, PublishError
+    from edtool.publish.plan import Rules
+    from edtool.workflow import WorkflowError, approve as do_approve, correct as do_correct
+
+    guide = load_guide(styleguide)
+    path = _resolve_draft(draft, guide)
+    try:
+        outcome = do_correct(path, note, guide, update=update)
+    except WorkflowError as exc:
+        fail(exc.message, 1)
+        return
+    rules = Rules.from_settings(guide.section("publish"))
+    review = rules.update_review if update else rules.correction_review
+    if review or not editor:
+        typer.echo(outcome.message)
+        raise typer.Exit(0)
+    try:  # the desk lets an editor correct without a second review: approve and publish at once
+        typer.echo(do_approve(path, editor, guide).message)
+        publisher = Publisher(guide, content_repo, editor, notify=_say)
+        try:
+            code = publisher.publish([path], push)
+        finally:
+            publisher.close()
+    except WorkflowError as exc:
+        fail(exc.message, 1)
+        return
+    except PublishError as exc:
+        fail(exc.message, 2 if exc.fatal else 1)
+        return
+    raise typer.Exit(code)
+
+
+def withdraw(
+    draft: Path = typer.Argument(..., help="Entwurf des veröffentlichten Artikels (Datei oder Slug)."),
+    reason: str = typer.Option(..., "--reason", help="Grund des Rückzugs (steht im Vermerk, im Commit und im ninjs-Objekt)."),
+    editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help="Wer zurückzieht."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
+    push: bool = typer.Option(False, "--push", help="Danach zum Remote übertragen."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Nur zeigen, was geschähe; nichts ändern."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
+) -> None:
+    """Einen Artikel rechtlich zurückziehen (withdraw), mit Vermerk.
+
+    Der Artikel verschwindet aus den veröffentlichten Inhalten; neben seinem Pfad bleibt ein Vermerk
+    (…withdrawn.json: Grund, wer, wann, welche Fassung) und das ninjs-Objekt mit pubStatus canceled.
+    Der Entwurf steht danach auf „withdrawn“. Anders als edtool unpublish (einfach offline nehmen,
+    der Entwurf geht zurück auf „draft“). Beispiel:
+
+      edtool withdraw drafts/kuka.md --reason "Einstweilige Verfügung vom 14.08.2025" --editor "Katrin Vogel"
+
+    Exit-Status: 0 zurückgezogen, 1 abgelehnt, 2 Inhalts-Repository nicht nutzbar."""
+    from edtool.publish import Publisher, PublishError
+    from edtool.workflow import WorkflowError
+
+    guide = load_guide(styleguide)
+    path = _resolve_draft(draft, guide)
+    try:
+        publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
+        try:
+            code = publisher.withdraw(path, editor, reason, push)
+        finally:
+            publisher.close()
+    except PublishError as exc:
+        fail(exc.message, 2 if exc.fatal else 1)
+        return
+    except WorkflowError as exc:
+        fail(exc.message, 1)
+        return
+    raise typer.Exit(code)
+
+
 def publish(
     paths: Optional[List[Path]] = typer.Argument(None, help="Approved drafts (or folders, with --all)."),
     all_: bool = typer.Option(False, "--all", help="Publish every approved draft (in PATHs or the drafts folder)."),
+    due: bool = typer.Option(False, "--due", help="Alle freigegebenen Entwürfe veröffentlichen, deren publish_at (und Sperrfrist) erreicht ist – für cron oder einen CI-Zeitplan."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
     editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Committer (default: git's configured identity)."),
     push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
@@ -165,14 +278,18 @@ def publish(
     from edtool.publish import Publisher, PublishError, drafts_to_publish
 
     guide = load_guide(styleguide)
-    if not paths and not all_ and not push:
+    if not paths and not all_ and not push and not due:
         fail(msg("publish.no-paths"))
     try:
-        files = drafts_to_publish(paths or [_drafts_dir(guide)], all_) if paths or all_ else []
+        files = drafts_to_publish(paths or [_drafts_dir(guide)], all_ or due) if paths or all_ or due else []
         publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
         try:
+            if due:
+                files = publisher.due(files)
             if not files:
-                if paths or all_:
+                if due:
+                    typer.echo(msg("publish.none-due"))
+                elif paths or all_:
                     typer.echo(msg("publish.nothing"))
                 code = publisher.publish([], push) if push else 0
             else:
@@ -244,5 +361,7 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("publish")(publish)
     app.command("unpublish")(unpublish)
+    app.command("correct")(correct)
+    app.command("withdraw")(withdraw)
     app.add_typer(hooks_app, name="hooks")
 

@@ -17,13 +17,43 @@ from typing import Any, Callable
 from edtool.draft import Draft, DraftError
 from edtool.messages import msg
 from edtool.publish.errors import PublishError
-from edtool.workflow import Person, edit_front_matter, one_line
+from edtool.workflow import WORKFLOW_FIELDS, Person, approval_digest, edit_front_matter, one_line
 
 DEFAULT_PATTERN = "articles/{year}/{month}/{slug}.md"
-# Fields that belong to the draft's workflow, not to the published article.
-DRAFT_ONLY = ("commit", "approved_digest", "submitted_at", "rejected_by", "rejected_at", "rejected_reason",
-              "unpublished_by", "unpublished_at", "unpublished_reason")
+# What the published article keeps of the workflow: readers and downstream systems need these.
+PUBLIC_FIELDS = ("status", "published_at", "updated_at", "version")
+# Fields that belong to the draft's workflow (or its schedule), not to the published article.
+DRAFT_ONLY = tuple(key for key in WORKFLOW_FIELDS if key not in PUBLIC_FIELDS) + ("publish_at",)
 RETRACTION = ("unpublished_by", "unpublished_at", "unpublished_reason")
+# Inline switches for the checks (<!-- edtool-disable… -->) are for the desk, never for readers.
+_SWITCH = re.compile(r"<!--\s*edtool-(?:disable-next-line|disable|enable)\b.*?-->", re.S)
+_SWITCH_LINE = re.compile(r"^[ \t]*<!--\s*edtool-(?:disable-next-line|disable|enable)\b[^\n]*?-->[ \t]*\r?\n", re.M)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The desk's rules for changes to a published article (`publish.revisions` in styleguide.yaml)."""
+
+    update_note: bool = True  # an update needs a note (`update_note:`); a correction always has one
+    correction_review: bool = True  # `edtool correct` sends the correction through approval
+    update_review: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Rules":
+        revisions = settings.get("revisions") or {}
+        correction, update = revisions.get("correction") or {}, revisions.get("update") or {}
+        return cls(update_note=str(update.get("note", "required")) != "optional",
+                   correction_review=bool(correction.get("review", True)), update_review=bool(update.get("review", True)))
+
+
+def ninjs_path(target: str) -> str:
+    """The ninjs item lies next to the article: articles/…/slug.md -> articles/…/slug.ninjs.json."""
+    return (target[:-3] if target.endswith(".md") else target) + ".ninjs.json"
+
+
+def withdrawal_path(target: str) -> str:
+    """The withdrawal record lies where the article was: articles/…/slug.withdrawn.json."""
+    return (target[:-3] if target.endswith(".md") else target) + ".withdrawn.json"
 
 
 # -- commit messages -------------------------------------------------------------------------------------
@@ -113,20 +143,28 @@ def slug_regex(pattern: str, slug: str) -> str:
 # -- the plan ----------------------------------------------------------------------------------------------
 @dataclass
 class Plan:
-    """What one draft would do in the content repository."""
+    """What one draft would do in the content repository: the article at `target` and, in the same
+    commit, the files in `extra` (path, new bytes or None to remove, bytes at HEAD)."""
 
     draft_path: Path
     draft: Draft
     before: bytes
-    action: str  # publish | update | unchanged | unpublish
+    action: str  # publish | update | correct | unchanged | unpublish | withdraw
     target: str
     content: bytes | None = None
     old: bytes | None = None
     message: str = ""
     author: Person | None = None
     committer: Person | None = None
-    draft_updates: dict[str, str] = field(default_factory=dict)
+    draft_updates: dict[str, Any] = field(default_factory=dict)
     draft_remove: tuple[str, ...] = ()
+    extra: list[tuple[str, bytes | None, bytes | None]] = field(default_factory=list)
+    version: int = 1
+    note: str = ""
+
+    def files(self) -> list[tuple[str, bytes | None, bytes | None]]:
+        """Every file the commit touches: (path, new bytes or None, bytes at HEAD)."""
+        return [(self.target, self.content, self.old), *self.extra]
 
 
 @dataclass(frozen=True)
@@ -138,16 +176,65 @@ class Facts:
     owner: SlugOwner | None  # who owns the slug, if not this draft (or this draft at another path)
 
 
-def render(draft: Draft, fields: dict[str, str]) -> bytes:
-    """The published article: the draft with status published, its dates, and no workflow-only fields."""
-    remove = [key for key in (*DRAFT_ONLY, "updated_at") if key not in fields]
-    return edit_front_matter(draft, {"status": "published", **fields}, remove=remove)
+def strip_switches(data: bytes, path: str = "") -> bytes:
+    """The article without the checks' inline switches: a line that holds only a switch goes, a switch
+    inside a line is cut out. Front matter and everything else stay as written."""
+    article = Draft.from_bytes(data, path)
+    at = article.raw_offset(article.body_start)
+    raw = article.raw
+    body = _SWITCH.sub("", _SWITCH_LINE.sub("", raw[at:]))
+    if body == raw[at:]:
+        return data
+    return (("\ufeff" if article.bom else "") + raw[:at] + body).encode("utf-8")
+
+
+def render(draft: Draft, fields: dict[str, Any]) -> bytes:
+    """The published article: the draft with status published, its dates and version, no workflow-only
+    field, no schedule, no inline switch."""
+    remove = [key for key in (*DRAFT_ONLY, "updated_at", "version") if key not in fields]
+    return strip_switches(edit_front_matter(draft, {"status": "published", **fields}, remove=remove), draft.path)
+
+
+def same_article(a: bytes, b: bytes) -> bool:
+    """Whether two published versions say the same to readers: equal apart from workflow fields."""
+    try:
+        return approval_digest(Draft.from_bytes(a)) == approval_digest(Draft.from_bytes(b))
+    except DraftError:
+        return a == b
+
+
+def _version(front_matter: dict) -> int:
+    value = front_matter.get("version")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+
+def classify(path: Path, published: Draft, draft: Draft, rules: Rules) -> tuple[str, str]:
+    """("correct" | "update", note) for a changed published article; refused without the note the desk's
+    rules require, or when a published correction note was removed or changed."""
+    from edtool.render import RenderError, corrections_of
+
+    try:
+        before, after = corrections_of(published), corrections_of(draft)
+    except RenderError as exc:
+        raise PublishError(msg("publish.bad-corrections", path=f"{path}:{exc.line}:{exc.column}",
+                               error=exc.message)) from None
+    if after[:len(before)] != before:
+        raise PublishError(msg("publish.corrections-kept", path=path))
+    if len(after) > len(before):
+        return "correct", " / ".join(c.note for c in after[len(before):])
+    note = one_line(draft.front_matter.get("update_note") or "")
+    if note and note != one_line(published.front_matter.get("update_note") or ""):
+        return "update", note
+    if rules.update_note:
+        raise PublishError(msg("publish.needs-note", path=path))
+    return "update", ""
 
 
 def plan_publish(path: Path, draft: Draft, before: bytes, *, target: str, ref: str, facts: Facts,
-                 authors: list[Person], approver: str, now: str) -> Plan:
-    """Publish, update, or nothing to do; refused for a dirty target, a slug owned by another draft, a
-    published draft that changed since (it needs a new review), or one whose article is gone."""
+                 authors: list[Person], approver: str, now: str, rules: Rules = Rules()) -> Plan:
+    """Publish, correct, update, or nothing to do (a change only to workflow fields); refused for a dirty
+    target, a slug owned by another draft, a published draft that changed since (it needs a new review),
+    a changed article without the note the desk requires, or one whose article is gone."""
     status = draft.front_matter.get("status")
     if facts.dirty:
         raise PublishError(msg("publish.dirty", path=path, target=target))
@@ -156,34 +243,41 @@ def plan_publish(path: Path, draft: Draft, before: bytes, *, target: str, ref: s
         raise PublishError(facts.owner.refusal(path, slug, ref))
     plan = Plan(path, draft, before, "publish", target, old=facts.old, author=authors[0])
     title = one_line(draft.front_matter.get("title") or slug)
+    extra: list[tuple[str, Any]] = []
     if facts.old is not None:
         try:
-            published = Draft.from_bytes(facts.old, target).front_matter
+            published_draft = Draft.from_bytes(facts.old, target)
         except DraftError:
-            published = {}
-        kept = {"published_at": str(published.get("published_at") or now)}
+            published_draft = Draft.from_text("---\n---\n", target)
+        published = published_draft.front_matter
+        kept: dict[str, Any] = {"published_at": str(published.get("published_at") or now)}
         if published.get("updated_at"):
             kept["updated_at"] = str(published["updated_at"])
-        if render(draft, kept) == facts.old:
+        if "version" in published:
+            kept["version"] = _version(published)
+        if same_article(render(draft, kept), facts.old):
             plan.action, plan.content = "unchanged", facts.old
+            plan.version = _version(published)
             plan.draft_updates = {"status": "published", **kept}
             return plan
         if status == "published":
             raise PublishError(msg("publish.changed-since", path=path))
-        plan.action = "update"
-        fields = {"published_at": kept["published_at"], "updated_at": now}
-        subject = f"Update: {title}"
+        plan.action, plan.note = classify(path, published_draft, draft, rules)
+        plan.version = _version(published) + 1
+        fields = {"published_at": kept["published_at"], "updated_at": now, "version": plan.version}
+        subject = f"{'Correct' if plan.action == 'correct' else 'Update'}: {title}"
+        extra = [("Version", plan.version), ("Note", plan.note)] if plan.note else [("Version", plan.version)]
     else:
         if status == "published":
             raise PublishError(msg("unpublish.missing", path=path, target=target))
-        fields = {"published_at": now}
+        fields = {"published_at": now, "version": 1}
         subject = f"Publish: {title}"
     plan.content = render(draft, fields)
-    trailer_fields = [("Slug", slug), ("Approved-by", approver), ("Draft", ref)]
+    trailer_fields = [("Slug", slug), ("Approved-by", approver), *extra, ("Draft", ref)]
     trailer_fields += [("Co-authored-by", person) for person in authors[1:]]
     plan.message = commit_message(subject, trailer_fields)
     plan.draft_updates = {"status": "published", **fields}
-    plan.draft_remove = RETRACTION  # a retraction is over
+    plan.draft_remove = (*RETRACTION, "submitted_at")  # a retraction is over; so is the submission
     return plan
 
 
@@ -206,7 +300,38 @@ def plan_unpublish(path: Path, draft: Draft, before: bytes, *, target: str, ref:
         ("Draft", ref)])
     plan.draft_updates = {"status": "draft", "unpublished_by": committer.name, "unpublished_at": now,
                           "unpublished_reason": reason}
-    plan.draft_remove = ("published_at", "updated_at", "approved_by", "approved_at", "approved_digest")
+    plan.draft_remove = ("published_at", "updated_at", "approved_by", "approved_at", "approved_digest", "commit",
+                         "submitted_at", "version")
+    return plan
+
+
+def plan_withdraw(path: Path, draft: Draft, before: bytes, *, target: str, ref: str, facts: Facts,
+                  committer: Callable[[], Person], reason: str, now: str) -> Plan:
+    """Withdraw (legal): remove the article with its own commit and leave a withdrawal record next to
+    where it was (what, why, who, when); the draft becomes `withdrawn`. The ninjs item is added by the
+    caller (it needs the desk's ninjs settings)."""
+    import json
+
+    plan = plan_unpublish(path, draft, before, target=target, ref=ref, facts=facts, committer=committer,
+                          reason=reason, now=now)
+    title = one_line(draft.front_matter.get("title") or "")
+    plan.action = "withdraw"
+    try:
+        published = Draft.from_bytes(facts.old or b"", target).front_matter
+    except DraftError:
+        published = {}
+    plan.version = _version(published) + 1
+    record = {"slug": one_line(draft.front_matter.get("slug") or ""), "title": title, "path": target,
+              "published_at": str(published.get("published_at") or ""), "version": plan.version,
+              "withdrawn_at": now, "withdrawn_by": plan.committer.name, "reason": reason, "draft": ref}
+    plan.extra.append((withdrawal_path(target), (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode(),
+                       None))
+    plan.message = commit_message(f"Withdraw: {title}", [
+        ("Slug", draft.front_matter.get("slug")), ("Withdrawn-by", plan.committer.name), ("Reason", reason),
+        ("Version", plan.version), ("Draft", ref)])
+    plan.draft_updates = {"status": "withdrawn", "withdrawn_by": plan.committer.name, "withdrawn_at": now,
+                          "withdrawn_reason": reason, "version": plan.version}
+    plan.draft_remove = ("approved_by", "approved_at", "approved_digest", "submitted_at", *RETRACTION)
     return plan
 
 

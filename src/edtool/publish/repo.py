@@ -150,19 +150,28 @@ class ContentRepo:
         return remote in [r.name for r in self.repo.remotes]
 
     # -- writes -----------------------------------------------------------------------------------
-    def commit_path(self, target: str, message: str, author: Person, committer: Person, delete: bool) -> str:
-        """Stage `target` (or its removal) and commit only that path; other staged changes stay staged."""
+    def commit_paths(self, paths: list[tuple[str, bool]], message: str, author: Person, committer: Person) -> str:
+        """Stage each path (or, with True, its removal) and commit only those paths; other staged changes
+        stay staged."""
         env = {"GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email,
                "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
         try:
-            if delete:
-                self.repo.git.rm("-q", "--", target)
-            else:
-                self.repo.git.add("--", target)
-            self.repo.git.commit("-q", "--cleanup=strip", "-m", message, "--", target, env=env)
+            removed = [name for name, delete in paths if delete and self.in_index(name)]
+            added = [name for name, delete in paths if not delete]
+            if removed:
+                self.repo.git.rm("-q", "--", *removed)
+            if added:
+                self.repo.git.add("--", *added)
+            self.repo.git.commit("-q", "--cleanup=strip", "-m", message, "--", *removed, *added, env=env)
         except git.GitCommandError as exc:
             raise GitFailure(exc.stderr.strip() if exc.stderr else str(exc)) from None
         return self.repo.head.commit.hexsha
+
+    def commit_path(self, target: str, message: str, author: Person, committer: Person, delete: bool) -> str:
+        return self.commit_paths([(target, delete)], message, author, committer)
+
+    def in_index(self, target: str) -> bool:
+        return bool(self.repo.git.ls_files("--", target).strip())
 
     def unstage(self, target: str) -> None:
         """Put the index entry of `target` back as it is at HEAD."""

@@ -14,14 +14,15 @@ from filelock import FileLock, Timeout
 from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.publish.errors import PublishError
-from edtool.publish.plan import (DEFAULT_PATTERN, Facts, Plan, SlugOwner, commit_to_record, plan_publish,
-                                 plan_unpublish, slug_regex, target_for, trailers)
+from edtool.publish.plan import (DEFAULT_PATTERN, Facts, Plan, Rules, SlugOwner, commit_to_record, ninjs_path,
+                                 plan_publish, plan_unpublish, plan_withdraw, slug_regex, target_for, trailers,
+                                 withdrawal_path)
 from edtool.publish.repo import ContentRepo
 from edtool.publish.transaction import Notify, Transaction, record_in_draft
 from edtool.styleguide import StyleGuide
-from edtool.workflow import (Person, WorkflowError, authors_of, check_approval, check_four_eyes, count_findings,
-                             desk_people, find_person, load_draft, now_iso, one_line, parse_datetime, signed,
-                             status_of)
+from edtool.workflow import (Clock, Person, WorkflowError, authors_of, check_approval, check_four_eyes,
+                             count_findings, desk_now, desk_people, find_person, load_draft, one_line, scheduled,
+                             signed, status_of)
 
 CONTENT_ENV = "EDTOOL_CONTENT_REPO"
 LOCK_NAME = "edtool-publish.lock"
@@ -53,8 +54,8 @@ def content_folder(guide: StyleGuide, content_repo: str | Path | None) -> Path:
 class Publisher:
     def __init__(self, guide: StyleGuide, content_repo: str | Path | None = None, editor: str | None = None,
                  dry_run: bool = False, notify: Notify | None = None,
-                 on_step: Callable[[str], None] | None = None):
-        self.guide, self.dry_run = guide, dry_run
+                 on_step: Callable[[str], None] | None = None, now: Clock | None = None):
+        self.guide, self.dry_run, self.clock = guide, dry_run, now
         self.notices: list[tuple[str, str]] = []
         self.notify: Notify = notify or (lambda level, text: self.notices.append((level, text)))
         settings = guide.section("publish")
@@ -64,6 +65,14 @@ class Publisher:
         self.remote = str(settings.get("remote") or "origin")
         self.pattern = str(settings.get("path") or DEFAULT_PATTERN)
         self.people = authors_table(guide)
+        self.rules = Rules.from_settings(settings)
+        self.ninjs_version = str(settings.get("ninjs_version") or "3.1")
+        self.uri_base = settings.get("ninjs_uri_base") or (settings.get("ninjs") or {}).get("uri_base")
+        from edtool.ninjs import VERSIONS
+
+        if self.ninjs_version not in VERSIONS:
+            raise PublishError(msg("publish.bad-ninjs-version", version=self.ninjs_version, allowed=", ".join(VERSIONS)),
+                               fatal=True)
         self.editor_name = one_line(editor or "") or None
         self.transaction = Transaction(self.repo, self.notify, on_step)
 
@@ -126,9 +135,12 @@ class Publisher:
     def owner_of(self, target: str) -> SlugOwner | None:
         """The draft recorded in the commit that created the article now at `target` (its Draft trailer).
         Derived from history by path, so it survives a rebase and cannot be copied with a front matter field."""
-        if self.repo.at_head(target) is None:
-            return None
-        return SlugOwner.from_creation(target, *self.repo.creation(target))
+        if self.repo.at_head(target) is not None:
+            return SlugOwner.from_creation(target, *self.repo.creation(target))
+        record = withdrawal_path(target)  # a withdrawn article's slug stays its own
+        if target.endswith(".md") and self.repo.at_head(record) is not None:
+            return SlugOwner.from_creation(target, *self.repo.creation(record))
+        return None
 
     def same_slug_elsewhere(self, draft: Draft, target: str) -> str | None:
         """Another tracked file the pattern would give this slug (e.g. the same slug in another month)."""
@@ -184,23 +196,47 @@ class Publisher:
         errors, _, _ = count_findings(path, self.guide)
         if errors:
             raise PublishError(msg("publish.has-errors", path=path, count=errors))
-        embargo = draft.front_matter.get("embargo")
-        if embargo not in (None, ""):
-            moment = parse_datetime(embargo)
-            if moment is None:
-                raise PublishError(msg("publish.bad-embargo", path=path, value=embargo))
-            if moment > parse_datetime(now_iso()):
-                raise PublishError(msg("publish.embargo", path=path, embargo=embargo))
+        now = self.now()
+        try:
+            embargo, publish_at = scheduled(draft, "embargo"), scheduled(draft, "publish_at")
+        except WorkflowError as exc:
+            raise PublishError(msg("publish.bad-time", path=path, error=exc.message.removeprefix(f"{path}: "))) from None
+        if embargo is not None and embargo > now:
+            raise PublishError(msg("publish.embargo", path=path, embargo=draft.front_matter["embargo"]))
+        if publish_at is not None and publish_at > now:
+            raise PublishError(msg("publish.scheduled", path=path, publish_at=draft.front_matter["publish_at"]))
         authors = self.authors(draft)
         target = self.target_for(draft)
         ref = self.draft_ref(path)
-        dirty = self.repo.is_dirty(target)
+        dirty = self.repo.is_dirty(target) or self.repo.is_dirty(ninjs_path(target))
         facts = Facts(self.repo.at_head(target), dirty, None if dirty else self.taken_by(draft, target, ref))
         plan = plan_publish(path, draft, before, target=target, ref=ref, facts=facts, authors=authors,
-                            approver=approver, now=now_iso())
+                            approver=approver, now=now.isoformat(), rules=self.rules)
         if plan.action != "unchanged":
             plan.committer = self.committer()
+            self._add_ninjs(plan, "usable", now.isoformat())
         return plan
+
+    def now(self):
+        return desk_now(self.guide, self.clock)
+
+    def _add_ninjs(self, plan: Plan, pubstatus: str, created: str, ednote: str | None = None) -> None:
+        """The ninjs item of the article, in the same commit, next to it."""
+        from edtool.draft import Draft, DraftError
+        from edtool.ninjs import NinjsError, article_uri, dumps, to_ninjs
+
+        source = plan.content if plan.content is not None else plan.old
+        try:
+            article = Draft.from_bytes(source or b"", plan.target)
+            front = article.front_matter
+            item = to_ninjs(article, uri=article_uri(str(front.get("slug") or ""), self.uri_base),
+                            version=plan.version, version_created=created, pubstatus=pubstatus,
+                            ninjs_version=self.ninjs_version, first_created=str(front.get("published_at") or created),
+                            ednote=ednote)
+        except (NinjsError, DraftError) as exc:
+            raise PublishError(msg("publish.ninjs-failed", path=plan.draft_path, error=exc.message)) from None
+        name = ninjs_path(plan.target)
+        plan.extra.append((name, dumps(item).encode("utf-8"), self.repo.at_head(name)))
 
     # -- running ----------------------------------------------------------------------------------
     def _locked(self, work: Callable[[], int]) -> int:
@@ -249,14 +285,17 @@ class Publisher:
             self._info(msg("publish.unchanged", path=plan.draft_path, target=plan.target))
             return 0
         sha = self.transaction.execute(plan)
-        key = {"publish": "publish.published", "update": "publish.updated", "unpublish": "unpublish.done"}[plan.action]
-        self._info(msg(key, path=plan.draft_path, target=plan.target, commit=sha[:10]))
+        key = {"publish": "publish.published", "update": "publish.updated", "correct": "publish.corrected",
+               "unpublish": "unpublish.done", "withdraw": "withdraw.done"}[plan.action]
+        self._info(msg(key, path=plan.draft_path, target=plan.target, commit=sha[:10], version=plan.version,
+                       record=withdrawal_path(plan.target)))
         return 0
 
     def _show(self, plan: Plan) -> None:
         import difflib
 
-        action = {"publish": "new", "update": "update", "unpublish": "unpublish"}.get(plan.action)
+        action = {"publish": "new", "update": "update", "correct": "update", "unpublish": "unpublish",
+                  "withdraw": "unpublish"}.get(plan.action)
         if action is None:
             self._info(msg("publish.unchanged", path=plan.draft_path, target=plan.target))
             return
@@ -268,6 +307,8 @@ class Publisher:
         diff = difflib.unified_diff(old, new, f"a/{plan.target}" if plan.old is not None else "/dev/null",
                                     f"b/{plan.target}" if plan.content is not None else "/dev/null")
         self._info("".join(line if line.endswith("\n") else line + "\n" for line in diff).rstrip("\n"))
+        for name, new_bytes, old_bytes in plan.extra:
+            self._info(f"{'+' if new_bytes is not None else '-'} {name}")
 
     def push(self) -> bool:
         if not self.repo.has_remote(self.remote):
@@ -283,23 +324,54 @@ class Publisher:
         return result.ok
 
     def unpublish(self, path: Path, editor: str, reason: str, push: bool = False) -> int:
-        return self._locked(lambda: self._unpublish(path, editor, reason, push))
+        return self._locked(lambda: self._retract(path, editor, reason, push, withdraw=False))
 
-    def _unpublish(self, path: Path, editor: str, reason: str, push: bool) -> int:
+    def withdraw(self, path: Path, editor: str, reason: str, push: bool = False) -> int:
+        """Withdraw (legal): the article goes, a withdrawal record and the canceled ninjs item stay."""
+        return self._locked(lambda: self._retract(path, editor, reason, push, withdraw=True))
+
+    def _retract(self, path: Path, editor: str, reason: str, push: bool, withdraw: bool) -> int:
         editor, reason = signed(editor, reason, need_reason=True)
         draft, before = load_draft(path)
         status = status_of(draft)
         if status != "published":
-            raise PublishError(msg("unpublish.not-published", path=path, status=status))
+            raise PublishError(msg("withdraw.not-published" if withdraw else "unpublish.not-published", path=path,
+                                   status=status))
         ref = self.draft_ref(path)
         target = self._published_target(draft, ref)
-        dirty = self.repo.is_dirty(target)
+        names = [target, ninjs_path(target)] + ([withdrawal_path(target)] if withdraw else [])
+        dirty = any(self.repo.is_dirty(name) for name in names)
         old = self.repo.at_head(target)
         owner = None if dirty or old is None else self.owner_of(target)
         facts = Facts(old, dirty, owner if owner is not None and owner.draft != ref else None)
-        plan = plan_unpublish(path, draft, before, target=target, ref=ref, facts=facts, committer=self.committer,
-                              reason=reason, now=now_iso())
+        now = self.now().isoformat()
+        plan_of = plan_withdraw if withdraw else plan_unpublish
+        plan = plan_of(path, draft, before, target=target, ref=ref, facts=facts, committer=self.committer,
+                       reason=reason, now=now)
+        if withdraw:
+            plan.extra = [(name, new, self.repo.at_head(name)) for name, new, _ in plan.extra]
+            self._add_ninjs(plan, "canceled", now, ednote=msg("withdraw.ednote", reason=reason))
+        elif self.repo.at_head(ninjs_path(target)) is not None:  # a takedown takes the ninjs item along
+            plan.extra.append((ninjs_path(target), None, self.repo.at_head(ninjs_path(target))))
         code = self._apply(plan)
         if push and not self.dry_run and not self.push():
             code = 1
         return code
+
+    # -- the schedule -----------------------------------------------------------------------------
+    def due(self, paths: list[Path]) -> list[Path]:
+        """Approved drafts with a `publish_at` or `embargo` whose time has come (all of them). A draft
+        whose times cannot be read is named and skipped."""
+        now, found = self.now(), []
+        for path in paths:
+            try:
+                draft, _ = load_draft(path)
+                if status_of(draft) != "approved":
+                    continue
+                times = [t for t in (scheduled(draft, "publish_at"), scheduled(draft, "embargo")) if t is not None]
+            except WorkflowError as exc:
+                self._warn(exc.message)
+                continue
+            if times and all(t <= now for t in times):
+                found.append(path)
+        return found

@@ -32,9 +32,12 @@ def record_in_draft(path: Path, updates: dict, remove: Iterable[str], sha: str, 
     draft, current = load_draft(path)
     if before is not None and current != before:
         raise WorkflowError(msg("workflow.changed-on-disk", path=path))
-    if draft.front_matter.get("commit") == sha and all(draft.front_matter.get(k) == v for k, v in updates.items()):
+    remove = list(remove)
+    fields = dict(updates) if "commit" in remove else {**updates, "commit": sha}  # a takedown leaves no commit
+    front = draft.front_matter
+    if all(front.get(k) == v for k, v in fields.items()) and not any(k in front for k in remove if k not in fields):
         return
-    write_if_unchanged(path, current, edit_front_matter(draft, {**updates, "commit": sha}, remove=remove))
+    write_if_unchanged(path, current, edit_front_matter(draft, fields, remove=remove))
 
 
 class Transaction:
@@ -52,20 +55,22 @@ class Transaction:
 
     def execute(self, plan: Plan) -> str:
         """Write, commit and record one plan; on a failure before the commit, roll back."""
+        files = plan.files()
         journal = {
-            "version": 1, "op": plan.action, "draft": str(plan.draft_path.resolve()), "target": plan.target,
-            "old_sha": digest(plan.old) if plan.old is not None else None,
-            "new_sha": digest(plan.content) if plan.content is not None else None,
+            "version": 2, "op": plan.action, "draft": str(plan.draft_path.resolve()), "target": plan.target,
+            "files": [{"path": name, "old_sha": digest(old) if old is not None else None,
+                       "new_sha": digest(new) if new is not None else None} for name, new, old in files],
             "head": self.repo.head(), "message": plan.message, "draft_updates": plan.draft_updates,
             "draft_remove": list(plan.draft_remove), "commit": None,
         }
         self._write_journal(journal)
         try:
-            if plan.content is not None:  # unpublish: git rm removes the file in the commit step
-                atomic_write(self.repo.root / plan.target, plan.content)
+            for name, new, _ in files:
+                if new is not None:  # a removal happens in the commit step (git rm)
+                    atomic_write(self.repo.root / name, new)
             self.on_step("write")
-            sha = self.repo.commit_path(plan.target, plan.message, plan.author, plan.committer,
-                                        delete=plan.content is None)
+            sha = self.repo.commit_paths([(name, new is None) for name, new, _ in files], plan.message,
+                                         plan.author, plan.committer)
             self.on_step("git-commit")  # committed, journal not yet told
         except BaseException as exc:
             sha = self._committed(journal)
@@ -92,19 +97,28 @@ class Transaction:
         self.journal_path.unlink(missing_ok=True)
         return sha
 
+    @staticmethod
+    def _files(journal: dict) -> list[dict]:
+        if "files" in journal:
+            return journal["files"]
+        return [{"path": journal["target"], "old_sha": journal["old_sha"], "new_sha": journal["new_sha"]}]  # v1
+
     def _rollback(self, journal: dict) -> bool:
-        """Put the target back as it is at HEAD; False if someone else changed it meanwhile."""
-        target = journal["target"]
-        path = self.repo.root / target
-        current = digest(path.read_bytes()) if path.is_file() else None
-        if current not in (journal["new_sha"], journal["old_sha"]):
-            return False
-        self.repo.unstage(target)
-        old = self.repo.at_head(target)
-        if old is None:
-            path.unlink(missing_ok=True)
-        elif current != journal["old_sha"]:
-            atomic_write(path, old)
+        """Put every file back as it is at HEAD; False (nothing touched) if someone else changed one meanwhile."""
+        entries = []
+        for entry in self._files(journal):
+            path = self.repo.root / entry["path"]
+            current = digest(path.read_bytes()) if path.is_file() else None
+            if current not in (entry["new_sha"], entry["old_sha"]):
+                return False
+            entries.append((entry, path, current))
+        for entry, path, current in entries:
+            self.repo.unstage(entry["path"])
+            old = self.repo.at_head(entry["path"])
+            if old is None:
+                path.unlink(missing_ok=True)
+            elif current != entry["old_sha"]:
+                atomic_write(path, old)
         return True
 
     def _committed(self, journal: dict) -> str | None:
