@@ -1,8 +1,8 @@
 """Run one `edtool publish` through the library in a real process, with a crash point or a pause:
 
-    python publish_driver.py --crash-after STEP|- --pause-after-write SECONDS STYLEGUIDE CONTENT EDITOR DRAFT...
+    python publish_driver.py --crash-after STEP|- --pause-after-write SECONDS [--withdraw REASON] STYLEGUIDE CONTENT EDITOR DRAFT...
 
-STEP is a transaction step (write, git-commit, commit, draft); the process ends there at once with exit 86,
+With --withdraw the draft is withdrawn instead of published. STEP is a transaction step (write, git-commit, commit, draft); the process ends there at once with exit 86,
 as a kill would end it. Notices go to stdout/stderr like the CLI's."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--crash-after", default="-")
     parser.add_argument("--pause-after-write", type=float, default=0.0)
+    parser.add_argument("--withdraw", default=None, metavar="REASON")
     parser.add_argument("styleguide")
     parser.add_argument("content")
     parser.add_argument("editor")
@@ -39,6 +40,8 @@ def main() -> int:
 
     publisher = Publisher(StyleGuide.load(args.styleguide), args.content, args.editor, notify=say, on_step=on_step)
     try:
+        if args.withdraw is not None:
+            return publisher.withdraw(Path(args.drafts[0]), args.editor, args.withdraw)
         return publisher.publish([Path(p) for p in args.drafts])
     finally:
         publisher.close()

@@ -133,16 +133,17 @@ class Newsroom:
         return self.edtool(*args, env=env) if real else self.run(*args, env=env)
 
     def driver(self, *drafts: Path, crash_after: str = "-", pause_after_write: float = 0.0,
-               editor: str = "Katrin Vogel") -> list[str]:
-        """The command line of a real process that publishes through the library with a crash point."""
+               editor: str = "Katrin Vogel", withdraw: str | None = None) -> list[str]:
+        """The command line of a real process that publishes (or withdraws) through the library with a crash point."""
         return [sys.executable, str(Path(__file__).with_name("publish_driver.py")), "--crash-after", crash_after,
-                "--pause-after-write", str(pause_after_write), str(self.desk / "styleguide.yaml"),
+                "--pause-after-write", str(pause_after_write),
+                *(["--withdraw", withdraw] if withdraw is not None else []), str(self.desk / "styleguide.yaml"),
                 str(self.content), editor, *map(str, drafts)]
 
-    def crash_publish(self, draft: Path, step: str) -> subprocess.CompletedProcess:
-        """Publish in a real process that ends (exit 86) right after the transaction step `step`."""
-        return subprocess.run(self.driver(draft, crash_after=step), cwd=self.desk, capture_output=True, text=True,
-                              timeout=180)
+    def crash_publish(self, draft: Path, step: str, withdraw: str | None = None) -> subprocess.CompletedProcess:
+        """Publish (or withdraw) in a real process that ends (exit 86) right after the transaction step `step`."""
+        return subprocess.run(self.driver(draft, crash_after=step, withdraw=withdraw), cwd=self.desk,
+                              capture_output=True, text=True, timeout=180)
 
     def content_log(self) -> list[str]:
         return git("log", "--format=%s", cwd=self.content).splitlines()

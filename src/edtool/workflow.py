@@ -519,16 +519,18 @@ def correct(path: str | Path, note: str, guide: StyleGuide, *, update: bool = Fa
 
 
 # -- status board -----------------------------------------------------------------------------------
-def board(paths: Iterable[str | Path], guide: StyleGuide) -> list[dict[str, Any]]:
-    """One row per draft, sorted by status (draft, review, approved, published, others), then date."""
+def board(paths: Iterable[str | Path], guide: StyleGuide, now: Clock | None = None) -> list[dict[str, Any]]:
+    """One row per draft, sorted by status (draft, review, approved, published, withdrawn, others), then
+    date. Besides the counts: what happened after publication and what is planned (`note`)."""
     from edtool.diagnostics import Severity
     from edtool.engine import CheckOptions, run_checks
 
+    moment = desk_now(guide, now)
     rows = []
     for result in run_checks([str(p) for p in paths], guide, CheckOptions(skip=set(GATE_SKIP))):
         fm = result.draft.front_matter if result.draft is not None else {}
         status = fm.get("status", "draft" if result.draft is not None else "?")
-        rows.append({
+        row = {
             "path": result.path,
             "title": str(fm.get("title") or ""),
             "author": ", ".join(authors_of(fm)),
@@ -537,8 +539,68 @@ def board(paths: Iterable[str | Path], guide: StyleGuide) -> list[dict[str, Any]
             "approved_by": str(fm.get("approved_by") or ""),
             "errors": result.count(Severity.ERROR),
             "warnings": result.count(Severity.WARNING),
-        })
+            "published_at": str(fm.get("published_at") or "") or None,
+            "commit": str(fm.get("commit") or "") or None,
+        }
+        row.update(_after_publication(result.draft, moment) if result.draft is not None else {"note": ""})
+        rows.append(row)
     order = {state: i for i, state in enumerate(STATES)}
     rows.sort(key=lambda r: (order.get(r["status"], len(STATES)), r["date"], r["title"], r["path"]))
     return rows
 
+
+def _short_time(moment: datetime, zone) -> str:
+    return moment.astimezone(zone).strftime("%d.%m. %H:%M")
+
+
+def _after_publication(draft: Draft, moment: datetime) -> dict[str, Any]:
+    """The board's view of a draft's life: schedule, corrections, withdrawal, sent back, changed."""
+    fm = draft.front_matter
+    status = str(fm.get("status") or "draft")
+    version = fm.get("version") if isinstance(fm.get("version"), int) else None
+    try:
+        corrections = len(fm.get("corrections") or []) if isinstance(fm.get("corrections"), list) else 0
+    except TypeError:
+        corrections = 0
+    times: dict[str, datetime | None] = {}
+    for key in ("publish_at", "embargo"):
+        try:
+            times[key] = scheduled(draft, key)
+        except WorkflowError:
+            times[key] = None
+    scheduled_for = times["publish_at"] if status == "approved" and times["publish_at"] and times["publish_at"] > moment else None
+    published = bool(fm.get("published_at")) and status != "withdrawn"
+    changed = published and (status != "published" or not _approval_holds(draft))
+    info = {
+        "version": version, "corrections": corrections, "update_note": str(fm.get("update_note") or "") or None,
+        "publish_at": str(fm.get("publish_at") or "") or None, "embargo": str(fm.get("embargo") or "") or None,
+        "scheduled": scheduled_for is not None,
+        "sent_back": status == "draft" and bool(fm.get("rejected_reason")),
+        "rejected_by": str(fm.get("rejected_by") or "") or None,
+        "rejected_reason": str(fm.get("rejected_reason") or "") or None,
+        "changed_since_publication": changed,
+        "withdrawn": status == "withdrawn",
+        "withdrawn_reason": str(fm.get("withdrawn_reason") or "") or None,
+        "unpublished_reason": str(fm.get("unpublished_reason") or "") or None,
+    }
+    zone = moment.tzinfo
+    if info["withdrawn"]:
+        note = msg("status.note.withdrawn", reason=info["withdrawn_reason"] or "–")
+    elif info["sent_back"]:
+        note = msg("status.note.sent-back", reason=info["rejected_reason"])
+    elif status == "draft" and info["unpublished_reason"]:
+        note = msg("status.note.unpublished", reason=info["unpublished_reason"])
+    elif changed:
+        note = msg("status.note.changed")
+    elif scheduled_for is not None:
+        note = msg("status.note.scheduled", when=_short_time(scheduled_for, zone))
+    elif status == "approved" and times["embargo"] and times["embargo"] > moment:
+        note = msg("status.note.embargo", when=_short_time(times["embargo"], zone))
+    elif status == "published" and corrections:
+        note = msg("status.note.corrected", version=version or corrections + 1)
+    elif status == "published" and version and version > 1:
+        note = msg("status.note.updated", version=version)
+    else:
+        note = ""
+    info["note"] = note
+    return info

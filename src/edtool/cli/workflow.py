@@ -104,21 +104,24 @@ def status(
     if not rows:
         typer.echo(msg("status.empty"))
         return
-    columns = ["status", "title", "author", "date", "approved_by", "errors", "warnings", "path"]
+    columns = ["status", "title", "note", "author", "date", "approved_by", "errors", "warnings", "path"]
+    if not any(row["note"] for row in rows):
+        columns.remove("note")
     headers = [msg(f"status.col.{c}") for c in columns]
+    at = {c: i for i, c in enumerate(columns)}
+    cells_of = [[str(row[c]) for c in columns] for row in rows]
+    for cells in cells_of:
+        cells[at["date"]], cells[at["path"]] = cells[at["date"]][:10], Path(cells[at["path"]]).name  # full in json
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
 
         console = Console()
-        cells_of = [[str(row[c]) for c in columns] for row in rows]
-        for cells in cells_of:
-            cells[3], cells[7] = cells[3][:10], Path(cells[7]).name  # full values in --format json
         longest = [max(len(headers[i]), *(len(cells[i]) for cells in cells_of)) for i in range(len(columns))]
-        caps = {"author": 18, "approved_by": 16, "path": 30}
+        caps = {"author": 16, "approved_by": 14, "path": 24, "note": 24}
         widths = {c: min(longest[i], caps.get(c, longest[i])) for i, c in enumerate(columns)}
         shown = list(columns)
-        for optional in ("path", "warnings", "date", "approved_by"):  # a narrow terminal drops these first
+        for optional in ("path", "warnings", "date", "approved_by", "author"):  # a narrow terminal drops these first
             room = console.width - sum(widths[c] + 3 for c in shown if c != "title") - 4
             if room >= 20:
                 break
@@ -128,19 +131,20 @@ def status(
         table = Table(show_lines=False)
         for column in shown:
             justify = "right" if column in ("errors", "warnings") else "left"
-            table.add_column(headers[columns.index(column)], no_wrap=True, overflow="ellipsis", justify=justify,
+            table.add_column(headers[at[column]], no_wrap=True, overflow="ellipsis", justify=justify,
                              width=widths[column])
-        styles = {"draft": "dim", "review": "yellow", "approved": "green", "published": "blue"}
+        styles = {"draft": "dim", "review": "yellow", "approved": "green", "published": "blue", "withdrawn": "red"}
         for row, cells in zip(rows, cells_of):
             if row["errors"]:
-                cells[5] = f"[bold red]{row['errors']}[/]"
-            table.add_row(*(cells[columns.index(c)] for c in shown), style=styles.get(row["status"]))
+                cells[at["errors"]] = f"[bold red]{row['errors']}[/]"
+            table.add_row(*(cells[at[c]] for c in shown), style=styles.get(row["status"]))
         console.print(table)
     else:
-        data = [[str(row[c]) for c in columns] for row in rows]
-        widths = [max(len(h), *(len(r[i]) for r in data)) for i, h in enumerate(headers)]
-        widths[1] = min(widths[1], 60)
-        for line in [headers, *data]:
+        widths = [max(len(h), *(len(r[i]) for r in cells_of)) for i, h in enumerate(headers)]
+        widths[at["title"]] = min(widths[at["title"]], 60)
+        if "note" in at:
+            widths[at["note"]] = min(widths[at["note"]], 40)
+        for line in [headers, *cells_of]:
             cells = [cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…" for i, cell in enumerate(line)]
             typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(cells)).rstrip())
     counts: dict[str, int] = {}
@@ -173,7 +177,7 @@ def _resolve_draft(given: Path, guide) -> Path:
 
 def correct(
     draft: Path = typer.Argument(..., help="Entwurf des veröffentlichten Artikels (Datei oder Slug)."),
-    note: str = typer.Option(..., "--note", help="Hinweis für die Leser, z. B. „In einer früheren Fassung hieß es …“."),
+    note: str = typer.Option("", "--note", help="Hinweis für die Leser, z. B. „In einer früheren Fassung hieß es …“; Pflicht."),
     update: bool = typer.Option(False, "--update", help="Eine Aktualisierung statt einer Korrektur (Hinweis für Commit und ninjs, nicht am Artikelende)."),
     editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Redakteur(in); gibt frei und veröffentlicht sofort, wenn publish.revisions keine Prüfung verlangt."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
@@ -224,8 +228,8 @@ def correct(
 
 def withdraw(
     draft: Path = typer.Argument(..., help="Entwurf des veröffentlichten Artikels (Datei oder Slug)."),
-    reason: str = typer.Option(..., "--reason", help="Grund des Rückzugs (steht im Vermerk, im Commit und im ninjs-Objekt)."),
-    editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help="Wer zurückzieht."),
+    reason: str = typer.Option("", "--reason", help="Grund des Rückzugs (steht im Vermerk, im Commit und im ninjs-Objekt); Pflicht."),
+    editor: str = typer.Option("", "--editor", envvar="EDTOOL_EDITOR", help="Wer zurückzieht; Pflicht."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
     push: bool = typer.Option(False, "--push", help="Danach zum Remote übertragen."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Nur zeigen, was geschähe; nichts ändern."),
@@ -242,11 +246,12 @@ def withdraw(
 
     Exit-Status: 0 zurückgezogen, 1 abgelehnt, 2 Inhalts-Repository nicht nutzbar."""
     from edtool.publish import Publisher, PublishError
-    from edtool.workflow import WorkflowError
+    from edtool.workflow import WorkflowError, signed
 
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)
     try:
+        signed(editor, reason, need_reason=True)  # refused before the content repository is even opened
         publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
         try:
             code = publisher.withdraw(path, editor, reason, push)
