@@ -224,6 +224,10 @@ def test_reject_and_unpublish_leave_no_stale_fields(newsroom):
     assert not (newsroom.content / "articles/2025/08/b-artikel.ninjs.json").exists()  # a takedown takes it along
     assert newsroom.run("submit", str(path)).returncode == 0
     assert "unpublished_reason" not in Draft.load(path).front_matter
+    assert newsroom.run("approve", str(path), *EDITOR).returncode == 0
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    item = ninjs_item(newsroom, "articles/2025/08/b-artikel.ninjs.json")
+    assert item["version"] == "3" and validate(item) == []  # published, taken down, published: never back to 1
 
 
 # -- withdrawal --------------------------------------------------------------------------------------------
@@ -515,3 +519,53 @@ def test_shipped_styleguide_knows_the_new_fields(tmp_path):
     path.write_text(draft_text(extra="corrections:\n  - date: 2025-08-13\n"), encoding="utf-8")
     found = [d for r in run_checks([path], guide, CheckOptions(only={"metadata"})) for d in r.diagnostics]
     assert [d.message for d in found] == ["Pflichtfeld „note“ fehlt im Front Matter."]
+
+
+# -- properties -------------------------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SWITCHES = ["<!-- edtool-disable-next-line -->", "<!-- edtool-disable style.fillers -->",
+             "<!-- edtool-enable -->", "<!--edtool-disable-next-line style.typo.quotes-->"]
+_WORDS = st.text(alphabet="abcdeäöü ßXYZ.,–„“", min_size=1, max_size=20).filter(lambda t: t.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.one_of(_WORDS.map(lambda t: ("text", t)), st.sampled_from(_SWITCHES).map(lambda t: ("sw", t)),
+                                st.tuples(_WORDS, st.sampled_from(_SWITCHES), _WORDS).map(lambda t: ("inline", t))),
+                      min_size=1, max_size=12))
+def test_property_published_articles_never_carry_switches_and_keep_every_word(lines):
+    from edtool.publish.plan import render
+    from workflow_support import draft_text
+
+    body, expected = "", ""
+    for kind, value in lines:
+        if kind == "text":
+            body += value + "\n"
+            expected += value + "\n"
+        elif kind == "sw":
+            body += value + "\n"
+        else:
+            body += value[0] + value[1] + value[2] + "\n"
+            expected += value[0] + value[2] + "\n"
+    draft = Draft.from_text(draft_text(status="approved", body=body), "drafts/a.md")
+    article = Draft.from_bytes(render(draft, {"published_at": "2025-08-12T10:00:00+02:00"}))
+    assert "edtool-" not in article.body
+    assert article.body == "\n" + expected
+    assert {k: v for k, v in article.front_matter.items() if k not in ("status", "published_at")} == \
+        {k: v for k, v in draft.front_matter.items() if k != "status"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(fields=st.dictionaries(st.sampled_from(["submitted_at", "approved_by", "approved_at", "approved_digest",
+                                               "rejected_reason", "commit", "updated_at", "publish_at"]),
+                              _WORDS, max_size=5))
+def test_property_workflow_fields_alone_never_make_a_new_version(fields):
+    from edtool.publish.plan import render, same_article
+    from edtool.workflow import edit_front_matter
+    from workflow_support import draft_text
+
+    draft = Draft.from_text(draft_text(status="approved"), "drafts/a.md")
+    changed = Draft.from_bytes(edit_front_matter(draft, fields), "drafts/a.md")
+    kept = {"published_at": "2025-08-12T10:00:00+02:00"}
+    assert same_article(render(changed, kept), render(draft, kept))

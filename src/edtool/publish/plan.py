@@ -174,6 +174,7 @@ class Facts:
     old: bytes | None  # the article at HEAD
     dirty: bool  # uncommitted changes at the target
     owner: SlugOwner | None  # who owns the slug, if not this draft (or this draft at another path)
+    versions: int = 0  # commits that touched the article's ninjs item before (a re-publication continues)
 
 
 def strip_switches(data: bytes, path: str = "") -> bytes:
@@ -270,7 +271,8 @@ def plan_publish(path: Path, draft: Draft, before: bytes, *, target: str, ref: s
     else:
         if status == "published":
             raise PublishError(msg("unpublish.missing", path=path, target=target))
-        fields = {"published_at": now, "version": 1}
+        plan.version = facts.versions + 1  # after a takedown the item's version goes on, never back
+        fields = {"published_at": now, "version": plan.version}
         subject = f"Publish: {title}"
     plan.content = render(draft, fields)
     trailer_fields = [("Slug", slug), ("Approved-by", approver), *extra, ("Draft", ref)]

@@ -209,7 +209,9 @@ class Publisher:
         target = self.target_for(draft)
         ref = self.draft_ref(path)
         dirty = self.repo.is_dirty(target) or self.repo.is_dirty(ninjs_path(target))
-        facts = Facts(self.repo.at_head(target), dirty, None if dirty else self.taken_by(draft, target, ref))
+        old = self.repo.at_head(target)
+        versions = len(self.repo.history(ninjs_path(target))) if old is None else 0
+        facts = Facts(old, dirty, None if dirty else self.taken_by(draft, target, ref), versions)
         plan = plan_publish(path, draft, before, target=target, ref=ref, facts=facts, authors=authors,
                             approver=approver, now=now.isoformat(), rules=self.rules)
         if plan.action != "unchanged":
