@@ -679,15 +679,19 @@ def test_ownership_survives_a_rebase(newsroom):
     assert not (newsroom.content / "articles/2025/08/artikel-b.md").exists()
 
 
-def test_unpublish_finds_the_article_by_history_when_the_pattern_moved(newsroom):
+@pytest.mark.parametrize("command", ["unpublish", "withdraw"])
+def test_unpublish_finds_the_article_by_history_when_the_pattern_moved(newsroom, command):
     path = newsroom.approved_draft()
     assert newsroom.publish(str(path), *EDITOR).returncode == 0
     newsroom.styleguide(publish={"path": "news/{slug}.md"})
     text = path.read_text(encoding="utf-8").replace("commit: ", "commit: 0000000")  # a useless commit field
     path.write_text(text, encoding="utf-8")
-    result = newsroom.run("unpublish", str(path), *EDITOR, "--reason", "Alt", "--content-repo", str(newsroom.content))
+    result = newsroom.run(command, str(path), *EDITOR, "--reason", "Alt", "--content-repo", str(newsroom.content))
     assert result.returncode == 0, result.stderr
     assert not (newsroom.content / TARGET).exists()
+    removed = git("show", "--name-status", "--format=", "HEAD", cwd=newsroom.content).splitlines()
+    assert f"D\t{TARGET}" in removed  # the article, never its ninjs item taken for it
+    assert (newsroom.content / NINJS).exists() == (command == "withdraw")
 
 
 # -- the parts on their own: plan (pure), transaction, content repository adapter -------------------------

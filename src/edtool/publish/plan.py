@@ -51,6 +51,11 @@ def ninjs_path(target: str) -> str:
     return (target[:-3] if target.endswith(".md") else target) + ".ninjs.json"
 
 
+def is_sidecar(name: str) -> bool:
+    """A file edtool writes next to an article (its ninjs item, a withdrawal record), not an article."""
+    return name.endswith((".ninjs.json", ".withdrawn.json"))
+
+
 def withdrawal_path(target: str) -> str:
     """The withdrawal record lies where the article was: articles/…/slug.withdrawn.json."""
     return (target[:-3] if target.endswith(".md") else target) + ".withdrawn.json"

@@ -15,8 +15,8 @@ from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.publish.errors import PublishError
 from edtool.publish.plan import (DEFAULT_PATTERN, Facts, Plan, Rules, SlugOwner, commit_to_record, ninjs_path,
-                                 plan_publish, plan_unpublish, plan_withdraw, slug_regex, target_for, trailers,
-                                 withdrawal_path)
+                                 is_sidecar, plan_publish, plan_unpublish, plan_withdraw, slug_regex, target_for,
+                                 trailers, withdrawal_path)
 from edtool.publish.repo import ContentRepo
 from edtool.publish.transaction import Notify, Transaction, record_in_draft
 from edtool.styleguide import StyleGuide
@@ -157,11 +157,12 @@ class Publisher:
         return self.owner_of(other) if other else None
 
     def published_by(self, ref: str) -> list[str]:
-        """Paths touched by commits whose Draft trailer names `ref`, newest first."""
+        """Articles touched by commits whose Draft trailer names `ref`, newest first (not their ninjs items
+        or withdrawal records)."""
         names: list[str] = []
         for _, body, files in self.repo.commits_mentioning(f"Draft: {ref}"):
             if trailers(body).get("Draft") == ref:
-                names += [name for name in files if name not in names]
+                names += [name for name in files if name not in names and not is_sidecar(name)]
         return names
 
     def _published_target(self, draft: Draft, ref: str) -> str:
