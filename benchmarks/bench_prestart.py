@@ -1,6 +1,6 @@
 """Benchmark: how long the writer's first grammar check waits, with and without the background start.
 
-    python benchmarks/bench_prestart.py [--write-seconds 60]
+    python benchmarks/bench_prestart.py [--write-seconds 60] [--cases cold,prestart-0,prestart-W]
 
 Side by side in one run, each case in a fresh cache folder of its own (linked to the installed
 LanguageTool; the results cache empty, no server running), wall time of
@@ -60,7 +60,7 @@ def run_case(name: str, prestart: bool, write_seconds: float, install: Path, ver
                                "--dateline", "BERLIN", "--category", "Wirtschaft"], cwd=desk, env=env,
                               capture_output=True, text=True, check=True)
         new_seconds = time.monotonic() - began
-        draft = Path(made.stdout.strip())
+        draft = desk / made.stdout.strip()  # printed relative to the desk
         text = draft.read_text(encoding="utf-8")
         draft.write_text(text[: text.index("---", 3) + 4] + "\n" + BODY, encoding="utf-8")
         time.sleep(write_seconds)
@@ -76,6 +76,7 @@ def run_case(name: str, prestart: bool, write_seconds: float, install: Path, ver
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-seconds", type=float, default=60.0)
+    parser.add_argument("--cases", default="cold,prestart-0,prestart-W", help="comma-separated subset")
     args = parser.parse_args()
     from edtool.languagetool import install_dir, pinned_version
     from edtool.languagetool.install import is_installed
@@ -86,8 +87,9 @@ def main() -> int:
     install, version = install_dir(), pinned_version()
     print(f"{platform.node()} · {os.cpu_count()} cores · load {os.getloadavg()[0]:.1f} · {time.strftime('%Y-%m-%d %H:%M')}")
     print("| case | `edtool new` (s) | first check (s) |\n|---|---|---|")
-    for name, prestart, wait in (("cold", False, 0.0), ("prestart-0", True, 0.0),
-                                 (f"prestart-{args.write_seconds:g}", True, args.write_seconds)):
+    cases = {"cold": ("cold", False, 0.0), "prestart-0": ("prestart-0", True, 0.0),
+             "prestart-W": (f"prestart-{args.write_seconds:g}", True, args.write_seconds)}
+    for name, prestart, wait in (cases[key] for key in args.cases.split(",")):
         new_seconds, check_seconds = run_case(name, prestart, wait, install, version)
         print(f"| {name} | {new_seconds:.2f} | {check_seconds:.1f} |", flush=True)
     return 0

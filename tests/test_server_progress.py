@@ -287,6 +287,11 @@ def test_hooks_install_prestarts_and_an_interrupted_background_start_cleans_up(t
     record = wait_for_starting_record(cache)  # the hook is installed; the server is still starting
     starters = prestart_processes(cache)
     assert len(starters) == 1 and server_pids(cache) == [record["pid"]]
+    status = subprocess.run([*edtool_executable(), "server", "status"], cwd=desk, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert status.returncode == 1
+    assert status.stdout.strip() == (f"Der LanguageTool-Server startet gerade (PID {record['pid']}); "
+                                     "in etwa einer halben Minute ist er bereit.")
     os.kill(starters[0], signal.SIGINT)
     assert wait_gone(starters[0]) and wait_gone(record["pid"]) and wait_gone(record["watchdog_pid"])
     assert server_pids(cache) == [] and not (cache / "server.json").exists()

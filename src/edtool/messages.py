@@ -184,6 +184,7 @@ DE: dict[str, str] = {
     "server.install-progress-local": "LanguageTool {version}: nichts zu laden (alles schon im lokalen Maven-Repository), {disk} MB im Cache-Ordner ({seconds} s).",
     "server.progress-abandoned": "Start abgebrochen; der halb gestartete LanguageTool-Prozess (PID {pid}) ist beendet.",
     "server.install-aborted": "Installation abgebrochen; Maven ist beendet, eine bisherige Installation bleibt unverändert.",
+    "server.starting-now": "Der LanguageTool-Server startet gerade (PID {pid}); in etwa einer halben Minute ist er bereit.",
     "server.progress-waiting": "Warte auf den anderen edtool-Lauf … {seconds} s",
     "server.progress-waited": "Der andere edtool-Lauf ist fertig (nach {seconds} s).",
     # workflow (submit / approve / reject)

@@ -144,6 +144,8 @@ def status_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FO
     data = status()
     if data["running"]:
         text = msg("server.already", version=data["version"], url=data["url"], pid=data["pid"])
+    elif data["starting"]:
+        text = msg("server.starting-now", pid=data["pid"])
     elif not data["installed"]:
         from edtool.languagetool import pinned_version
 

@@ -489,6 +489,7 @@ def status() -> dict:
         "version": record.version if record else pinned_version(),
         "running": bool(record and healthy(record)),
         "state": record.state if record else None,
+        "starting": bool(record and record.state == "starting" and verify(record).ours),
         "started": record.started if record else None,
         "idle_minutes": record.idle_minutes if record else None,
         "installed": marker is not None,
