@@ -193,7 +193,6 @@ def correct(
       edtool correct drafts/kuka.md --note "In einer früheren Fassung hieß es, der Roboter koste 40 000 Euro."
 
     Exit-Status: 0 vorgemerkt (oder veröffentlicht), 1 abgelehnt, 2 Veröffentlichung nicht möglich."""
-    from edtool.messages import msg
     from edtool.publish import Publisher, PublishError
     from edtool.publish.plan import Rules
     from edtool.workflow import WorkflowError, approve as do_approve, correct as do_correct
