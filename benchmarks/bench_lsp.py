@@ -8,7 +8,9 @@ Two runs, side by side:
   down   LanguageTool unreachable (a closed port): style, metadata and dateline only
 
 For each edit: the time to the first publish for the new version (house style, metadata,
-dateline) and, in the warm run, to the publish that includes grammar and spelling for it. Edits
+dateline) and, in the warm run, to the publish that includes grammar and spelling for it; beside
+it, the time of the same LanguageTool request sent straight to the server (what no client can
+beat), so the ratio stays meaningful on a busy machine. Edits
 are spaced apart, so each is the first change after a pause (the server checks it at once); a
 burst of keystrokes is measured separately (checked once the burst pauses for 150 ms).
 
@@ -120,7 +122,13 @@ async def measure(desk: Path, env: dict, edits: int, grammar: bool) -> dict:
     publishes = 2 if grammar else 1
     await editor.wait(lambda: len([p for p in editor.published.get(uri, []) if p.version == 1]) >= publishes,
                       300, "the first check")
-    style, full = [], []
+    style, full, raw = [], [], []
+    client = None
+    if grammar:  # the same request the grammar check sends, straight to the server, for comparison
+        from edtool.checks.grammar import GrammarSession, load_settings
+        from edtool.styleguide import StyleGuide
+
+        client = GrammarSession(load_settings(StyleGuide.load(desk / "styleguide.yaml"))).client()
     stamp = int(time.time()) % 100000
     warmup = 3 if grammar else 1
     for i in range(warmup + edits):
@@ -138,6 +146,11 @@ async def measure(desk: Path, env: dict, edits: int, grammar: bool) -> dict:
         if i >= warmup:
             style.append(got[0].at - sent)
             full.append(got[publishes - 1].at - sent)
+            if client is not None:  # the edited paragraph once more, with a number never sent before
+                paragraph = lines[line] + f" Das meldeten {stamp * 100 + i} Medien."
+                began = time.perf_counter()
+                await asyncio.to_thread(client.check, paragraph, "de-DE")
+                raw.append(time.perf_counter() - began)
         await asyncio.sleep(0.4)  # a pause: the next edit is the first after it
     # a burst: eight keystrokes 40 ms apart, then the time from the last one to its diagnostics
     burst = []
@@ -157,7 +170,7 @@ async def measure(desk: Path, env: dict, edits: int, grammar: bool) -> dict:
         await asyncio.sleep(0.4)
     notices = list(editor.messages)
     await editor.stop()
-    return {"words": words, "style": style, "full": full, "burst": burst, "notices": notices}
+    return {"words": words, "style": style, "full": full, "raw": raw, "burst": burst, "notices": notices}
 
 
 def main() -> int:
@@ -191,6 +204,10 @@ def main() -> int:
         print(f"  style, metadata, dateline   {stats(r['style'])}")
         if name == "warm":
             print(f"  with grammar and spelling   {stats(r['full'])}")
+            print(f"  raw /v2/check of the para.  {stats(r['raw'])}   (the same request without edtool)")
+            overhead = [f - w for f, w in zip(r["full"], r["raw"])]
+            print(f"  edtool lsp beyond that      median {statistics.median(overhead) * 1000:6.0f} ms   "
+                  f"ratio {statistics.median(r['full']) / statistics.median(r['raw']):.2f}")
         print(f"  after a burst of typing     {stats(r['burst'])}   (150 ms debounce included)")
         print(f"  notices shown               {len(r['notices'])}")
     return 0
