@@ -1,13 +1,14 @@
 """Benchmark: how long the writer's first grammar check waits, with and without the background start.
 
-    python benchmarks/bench_prestart.py [--write-seconds 60] [--cases cold,prestart-0,prestart-W]
+    python benchmarks/bench_prestart.py [--write-seconds 60] [--cases cold,prestart-0,prestart-W,warm]
 
 Side by side in one run, each case in a fresh cache folder of its own (linked to the installed
 LanguageTool; the results cache empty, no server running), wall time of
 `edtool check --only grammar,spelling DRAFT` for a ~120-word draft:
   cold        no pre-start: the check starts the server itself;
   prestart-0  `edtool new` (pre-start forced with EDTOOL_PRESTART=1), the check right after it;
-  prestart-W  `edtool new`, then W seconds of writing, then the check.
+  prestart-W  `edtool new`, then W seconds of writing, then the check;
+  warm        (the floor) the server started and warmed by `edtool server start` before the check.
 Every server it starts is stopped at the end of its case. Never touches the user's server.
 """
 
@@ -63,6 +64,8 @@ def run_case(name: str, prestart: bool, write_seconds: float, install: Path, ver
         draft = desk / made.stdout.strip()  # printed relative to the desk
         text = draft.read_text(encoding="utf-8")
         draft.write_text(text[: text.index("---", 3) + 4] + "\n" + BODY, encoding="utf-8")
+        if name == "warm":  # the floor: the server already up and warmed when the check comes
+            subprocess.run([*edtool(), "server", "start"], cwd=desk, env=env, capture_output=True, check=True)
         time.sleep(write_seconds)
         began = time.monotonic()
         subprocess.run([*edtool(), "check", "--only", "grammar,spelling", str(draft)], cwd=desk, env=env,
@@ -76,7 +79,7 @@ def run_case(name: str, prestart: bool, write_seconds: float, install: Path, ver
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-seconds", type=float, default=60.0)
-    parser.add_argument("--cases", default="cold,prestart-0,prestart-W", help="comma-separated subset")
+    parser.add_argument("--cases", default="cold,prestart-0,prestart-W,warm", help="comma-separated subset")
     args = parser.parse_args()
     from edtool.languagetool import install_dir, pinned_version
     from edtool.languagetool.install import is_installed
@@ -87,7 +90,7 @@ def main() -> int:
     install, version = install_dir(), pinned_version()
     print(f"{platform.node()} · {os.cpu_count()} cores · load {os.getloadavg()[0]:.1f} · {time.strftime('%Y-%m-%d %H:%M')}")
     print("| case | `edtool new` (s) | first check (s) |\n|---|---|---|")
-    cases = {"cold": ("cold", False, 0.0), "prestart-0": ("prestart-0", True, 0.0),
+    cases = {"warm": ("warm", False, 0.0), "cold": ("cold", False, 0.0), "prestart-0": ("prestart-0", True, 0.0),
              "prestart-W": (f"prestart-{args.write_seconds:g}", True, args.write_seconds)}
     for name, prestart, wait in (cases[key] for key in args.cases.split(",")):
         new_seconds, check_seconds = run_case(name, prestart, wait, install, version)
