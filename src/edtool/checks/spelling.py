@@ -283,7 +283,7 @@ def _near(word: str, rep: str, article: Article, strict: bool = False, swap_only
     if swap_only and not swapped:
         return False
     if a.replace("ß", "ss") == b.replace("ß", "ss"):
-        return not strict  # ss for ß: the other variant's spelling (de-CH in a de-DE article)
+        return True  # ss for ß: the other variant's spelling (de-CH in a de-DE article)
     if distance(a, b) > 1:
         return False
     if _joint_s(a, b):
