@@ -420,7 +420,9 @@ def test_garbage_from_the_client_never_kills_the_server(desk, lsp_env):
         assert editor.alive
         v = editor.change(uri, (0, 0), (0, 0), "")
         assert await editor.diagnostics(uri, v)
+        assert any(line.startswith("edtool: Ungültige Nachricht vom Editor ignoriert") for line in editor.logs)
         assert await editor.stop() == 0
+        assert b"Traceback" not in editor.stderr  # no traceback unless asked for (edtool --debug lsp)
 
     run(scenario())
 

@@ -571,6 +571,9 @@ def serve(styleguide: str | None = None) -> int:
     from edtool.notices import listen
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="edtool lsp: %(levelname)s %(message)s")
+    if "--debug" not in sys.argv:  # pygls logs every bad message with a traceback; the editor gets our German line
+        logging.getLogger("pygls").setLevel(logging.CRITICAL)
+        log.setLevel(logging.CRITICAL)  # our own errors reach the editor as window/logMessage
     # The protocol owns the real stdout; anything else that prints (or a child process) writes to stderr.
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
