@@ -279,3 +279,31 @@ def test_installed_hook_honours_the_baseline(repo, run_edtool):
     blocked = subprocess.run(["git", "commit", "-q", "-m", "neu"], cwd=repo, capture_output=True, text=True, env=env)
     assert blocked.returncode != 0 and "u.a." in blocked.stdout + blocked.stderr
     assert "z.B." not in blocked.stdout
+
+
+def reviewdog() -> str | None:
+    found = shutil.which("reviewdog") or str(Path.home() / "go" / "bin" / "reviewdog")
+    return found if Path(found).is_file() else None
+
+
+@pytest.mark.skipif(reviewdog() is None, reason="reviewdog not installed "
+                    "(go install github.com/reviewdog/reviewdog/cmd/reviewdog@v0.21.0)")
+def test_reviewdog_reads_rdjsonl_and_its_diff_filter_agrees_with_changed_since(repo, run_edtool):
+    """A real consumer: reviewdog parses every line (severity included: -fail-level=error), and its
+    own `-filter-mode=added` over `git diff main` keeps exactly what --changed-since main reports."""
+    a = repo / "drafts" / "a.md"
+    a.write_text(make_draft(body=P1 + "\nÜber „Größe“ 🚀 sprach er.\n\n" + OLD + "\n" + NEW), encoding="utf-8")
+    everything = run_edtool("check", *FAST, "--format", "rdjsonl", cwd=repo).stdout
+    ours = run_edtool("check", *FAST, "--format", "rdjsonl", "--changed-since", "main", cwd=repo).stdout
+    filtered = subprocess.run([reviewdog(), "-f=rdjsonl", "-reporter=local", "-filter-mode=added",
+                               "-diff=git diff main", "-fail-level=error"], cwd=repo, input=everything,
+                              capture_output=True, text=True, env={**os.environ, **GIT_ENV}, timeout=120)
+    assert filtered.returncode == 1, filtered.stderr  # it read an ERROR
+
+    def key(text: str) -> list[tuple]:
+        items = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        return sorted((i["location"]["path"], i["location"]["range"]["start"]["line"], i["code"]["value"])
+                      for i in items)
+
+    assert len(key(everything)) == 3
+    assert key(filtered.stdout) == key(ours) == [("drafts/a.md", line_of(a, NEW), "style.typo.abbreviations")]
