@@ -339,3 +339,12 @@ def test_json_lists_suppressed_findings_and_text_counts_them(desk):
     assert data["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0, "suppressed": 1}
     text = formatter("text", colour=False).render(report)
     assert "akzeptiert" not in text and "1 Befund(e) unterdrückt" in text
+
+
+def test_github_job_summary_that_cannot_be_written_is_a_warning_not_a_crash(desk, run_edtool):
+    write(desk, "emoji.md", make_draft(body=BODY))
+    result = run_edtool("check", *FAST, "--format", "github", cwd=desk,
+                        env={"GITHUB_STEP_SUMMARY": str(desk / "fehlt" / "summary.md")})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    level, props, text = parse_command(result.stdout.splitlines()[-1])
+    assert level == "warning" and "Job-Zusammenfassung" in text and str(desk / "fehlt") in text

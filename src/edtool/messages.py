@@ -104,6 +104,7 @@ DE: dict[str, str] = {
     "format.github.overflow-log": "alle zeigt „edtool check --format text“",
     "format.github.summary-title": "edtool: {files} Datei(en) geprüft: {error} Fehler, {warning} Warnungen, {info} Hinweise",
     "format.github.summary-head": "| Datei | Zeile | Spalte | Stufe | Regel | Meldung |",
+    "format.github.summary-failed": "Die Job-Zusammenfassung {path} ließ sich nicht schreiben ({reason}); die Befunde stehen oben.",
     "format.rule.style": "Hausregel aus styleguide.yaml ({kind}): {message}",
     "format.rule.file": "Die Datei lässt sich nicht als Entwurf lesen (Kodierung, Front Matter, fehlende Datei).",
     "format.rule.metadata": "Das Front Matter verletzt das Schema in styleguide.yaml (metadata.schema).",

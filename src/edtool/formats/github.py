@@ -91,5 +91,9 @@ class GithubFormatter(Formatter):
     def write(self, report: Report, out: IO[str]) -> None:
         out.write(self.render(report))
         if self.summary_file:
-            with open(self.summary_file, "a", encoding="utf-8") as handle:
-                handle.write(job_summary(report))
+            try:
+                with open(self.summary_file, "a", encoding="utf-8") as handle:
+                    handle.write(job_summary(report))
+            except OSError as exc:
+                out.write(command("warning", msg("format.github.summary-failed", path=self.summary_file,
+                                                 reason=exc.strerror or exc), title="edtool") + "\n")
