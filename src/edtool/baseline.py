@@ -11,6 +11,7 @@ The file is JSON, sorted, one finding per entry, meant to be reviewed in a pull 
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ SKIP_RULES = {"file.service"}  # a run's notice (LanguageTool down), not a findi
 Key = tuple[str, str, str, str, int]
 
 
-class BaselineError(Exception):
+class BaselineError(EdtoolError):
     """The baseline file cannot be read (exit status 2)."""
 
 

@@ -7,6 +7,7 @@ git does not track counts as changed throughout; a tracked file without changes 
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import os
 import re
 import subprocess
@@ -23,7 +24,7 @@ _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 _DIFF = ["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames"]
 
 
-class ChangesError(Exception):
+class ChangesError(EdtoolError):
     """--changed-since cannot work here (exit status 2)."""
 
 

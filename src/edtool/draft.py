@@ -10,6 +10,7 @@ into positions from their character index, never from YAML's own line count.
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import bisect
 import os
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ BOM = "\ufeff"
 MAX_YAML_NODES = 10_000  # far above any real front matter; stops alias bombs early
 
 
-class DraftError(Exception):
+class DraftError(EdtoolError):
     """The file cannot be read as a draft; carries a 1-based position in the file."""
 
     def __init__(self, rule: str, message: str, line: int = 1, column: int = 1):

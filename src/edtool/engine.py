@@ -7,6 +7,7 @@ never imports LanguageTool's client).
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
-class RunError(Exception):
+class RunError(EdtoolError):
     """The run cannot go on at all (exit status 2)."""
 
 

@@ -12,6 +12,7 @@ A file is written atomically (through a symlink to its target), and only when it
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import difflib
 import os
 import re
@@ -97,7 +98,7 @@ def _carried(outer, other: Diagnostic) -> bool:
             and matched in outer.replacement and matched != inner.replacement)
 
 
-class FixMismatch(Exception):
+class FixMismatch(EdtoolError):
     """A fix whose span does not hold the text its finding matched (never applied)."""
 
 

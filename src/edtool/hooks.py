@@ -6,6 +6,7 @@ without force. `check_staged` checks what is staged, not the work tree: the blob
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import os
 import shlex
 import subprocess
@@ -23,7 +24,7 @@ MARKER = "# edtool-hook: pre-commit"
 FAST_SKIP = "grammar,spelling"
 
 
-class HookError(Exception):
+class HookError(EdtoolError):
     pass
 
 

@@ -11,6 +11,7 @@ deletions made in review stay as they are; new words are appended under a dated 
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import datetime as dt
 import os
 import subprocess
@@ -23,7 +24,7 @@ from edtool.styleguide import StyleGuide
 CONTENT_ENV = "EDTOOL_CONTENT_REPO"
 
 
-class LexiconError(Exception):
+class LexiconError(EdtoolError):
     """Could not learn: no content repository, no word list configured, git failed."""
 
 

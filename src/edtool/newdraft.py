@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,7 @@ _FrontMatterDumper.add_representer(
     list, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
 
 
-class NewDraftError(Exception):
+class NewDraftError(EdtoolError):
     pass
 
 

@@ -8,6 +8,7 @@ ship in edtool/schemas/ninjs (CC BY 4.0, IPTC) and `validate` checks an item aga
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import json
 import re
 from datetime import datetime, timezone
@@ -33,7 +34,7 @@ _V2_NAMES = {"versionCreated": "versioncreated", "firstCreated": "firstcreated",
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
-class NinjsError(Exception):
+class NinjsError(EdtoolError):
     """The draft cannot become a ninjs item as written (a German message)."""
 
     def __init__(self, message: str):

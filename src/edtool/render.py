@@ -8,6 +8,7 @@ notes from the front matter (`corrections: [{date, note}]`) follow the body.
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import math
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-.,'’/][^\W_]+)*")
 WORDS_PER_MINUTE = 200  # a reader's pace for news copy
 
 
-class RenderError(Exception):
+class RenderError(EdtoolError):
     """The front matter cannot be rendered as written (a German message and its position)."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1):

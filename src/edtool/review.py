@@ -14,6 +14,7 @@ line. Findings in the front matter are marked in a copy of the front matter's so
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import re
 from dataclasses import dataclass
 from html import escape
@@ -417,7 +418,7 @@ def _in_front_matter(draft: Draft, finding: Finding) -> bool:
 
 # -- what to compare with ---------------------------------------------------------------------------
 
-class ReviewError(Exception):
+class ReviewError(EdtoolError):
     """The command cannot do its work (a German message; exit status 2)."""
 
     def __init__(self, message: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,6 @@ ENV_VAR = "EDTOOL_STYLEGUIDE"
 KNOWN_SECTIONS = {
     "version": int, "language": str, "metadata": dict, "dateline": dict, "new": dict,
     "vocabulary": dict, "rules": list, "grammar": dict, "publish": dict, "authors": list,
-    "workflow": dict, "check": dict,
 }
 
 try:  # libyaml keeps marks too and is several times faster
@@ -25,7 +25,7 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 
-class StyleGuideError(Exception):
+class StyleGuideError(EdtoolError):
     def __init__(self, path: str, line: int, column: int, problem: str):
         super().__init__(problem)
         self.path, self.line, self.column, self.problem = path, line, column, problem
@@ -92,7 +92,11 @@ class StyleGuide:
         for key, value in self.data.items():
             expected = KNOWN_SECTIONS.get(key)
             if expected is None:
-                raise self.error(f"unbekannter Abschnitt „{key}“ (bekannt: {', '.join(sorted(KNOWN_SECTIONS))})", key)
+                import difflib
+
+                close = difflib.get_close_matches(str(key), list(KNOWN_SECTIONS), n=1)
+                hint = f"Meinten Sie „{close[0]}“?" if close else f"bekannt: {', '.join(sorted(KNOWN_SECTIONS))}"
+                raise self.error(f"unbekannter Abschnitt „{key}“ ({hint})", key)
             if not isinstance(value, expected):
                 raise self.error(f"Abschnitt „{key}“ hat den falschen Typ (erwartet {expected.__name__})", key)
 

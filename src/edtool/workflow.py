@@ -7,6 +7,7 @@ by parsing the result again before it is written atomically.
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import hashlib
 import json
 import unicodedata
@@ -33,8 +34,10 @@ Clock = Callable[[], datetime]  # an aware "now"; tests inject a fixed one
 GATE_SKIP = frozenset({"grammar", "spelling"})
 
 
-class WorkflowError(Exception):
+class WorkflowError(EdtoolError):
     """A transition or edit that is refused; the message is for the writer or editor."""
+
+    exit_code = 1
 
     def __init__(self, message: str):
         super().__init__(message)

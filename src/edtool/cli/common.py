@@ -1,14 +1,11 @@
-"""Helpers shared by commands: loading the style guide and turning library errors into exit 2."""
+"""Helpers shared by commands: the --styleguide option, loading the desk, a German message and exit."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
 import typer
-
-from edtool.styleguide import ENV_VAR, StyleGuide, StyleGuideError, find_styleguide
 
 STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Path to styleguide.yaml (default: search upwards; or EDTOOL_STYLEGUIDE).")
 
@@ -18,12 +15,8 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def load_guide(explicit: Optional[Path], required: bool = True) -> StyleGuide:
-    try:
-        return StyleGuide.load(find_styleguide(str(explicit) if explicit else None))
-    except StyleGuideError as exc:
-        searched = explicit is None and not os.environ.get(ENV_VAR)
-        if not required and searched and exc.line == 0:  # none found: `edtool new` works with defaults
-            return StyleGuide.from_text("{}")
-        fail(str(exc))
-        raise  # unreachable
+def load_guide(explicit: Optional[Path], required: bool = True):
+    """The desk (edtool.desk.load_desk); its errors reach the one boundary in edtool.cli.main."""
+    from edtool.desk import load_desk
+
+    return load_desk(explicit, required)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
 
 from edtool import __version__
+from edtool.errors import EdtoolError
 
 app = typer.Typer(
     name="edtool",
@@ -30,8 +32,13 @@ def main(
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Show the version and exit."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for internal errors."),
+    styleguide: Optional[Path] = typer.Option(None, "--styleguide",
+                                              help="Path to styleguide.yaml for every command (default: search upwards; or EDTOOL_STYLEGUIDE)."),
 ) -> None:
     """edtool: drafts, house style, grammar and publishing for the news desk."""
+    from edtool.desk import GLOBAL_STYLEGUIDE
+
+    GLOBAL_STYLEGUIDE[0] = str(styleguide) if styleguide else None  # a command's own --styleguide wins
 
 
 def _register() -> None:
@@ -78,6 +85,11 @@ def run(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         code = 130
+    except EdtoolError as exc:  # every error the core raises: located German message, the class's status
+        if "--debug" in args:
+            raise
+        typer.echo(str(exc), err=True)
+        code = exc.exit_code
     except Exception as exc:  # the one place a crash becomes a message
         if callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):  # usage error from the parser
             exc.show()

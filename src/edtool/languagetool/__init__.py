@@ -8,6 +8,7 @@ is actually sent (see client.py).
 
 from __future__ import annotations
 
+from edtool.errors import EdtoolError
 import os
 import re
 from functools import lru_cache
@@ -20,7 +21,7 @@ MIN_JAVA = 17  # LanguageTool 6.x is Java 17 bytecode
 POM = Path(__file__).with_name("pom.xml")
 
 
-class LanguageToolError(Exception):
+class LanguageToolError(EdtoolError):
     """LanguageTool cannot be used; `message` is German and says what to do."""
 
     def __init__(self, message: str, kind: str = "unavailable"):
