@@ -101,7 +101,9 @@ def staged_drafts(root: Path, drafts_dir: Path) -> list[str]:
 
 def check_staged(guide: StyleGuide, options: CheckOptions, start: Path | None = None) -> list[FileResult]:
     root = repo_root(start)
-    drafts_dir = guide.folder / str(guide.section("new").get("directory") or "drafts")
+    from edtool.desk import drafts_dir as desk_drafts
+
+    drafts_dir = desk_drafts(guide).resolve()
 
     def staged(name: str) -> Draft:
         return Draft.from_bytes(_git(["show", f":{name}"], root), name)

@@ -106,9 +106,9 @@ def render(new: NewDraft, guide: StyleGuide) -> str:
 
 
 def default_agency(guide: StyleGuide) -> str:
-    config = guide.section("dateline")
-    agencies = config.get("agencies") or ["IT BOLTWISE"]
-    return str(config.get("default_agency", agencies[0]))
+    from edtool.desk import default_agency as desk_agency
+
+    return desk_agency(guide)
 
 
 def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None, force: bool = False) -> Path:
@@ -118,7 +118,9 @@ def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None
         raise NewDraftError(msg("new.no-author"))
     if not new.agency:
         new.agency = default_agency(guide)
-    folder = directory or Path(guide.section("new").get("directory", "drafts"))
+    from edtool.desk import drafts_dir
+
+    folder = directory or drafts_dir(guide)
     path = folder / f"{new.slug}.md"
     text = render(new, guide)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from edtool.desk import default_agency as desk_agency
 from edtool.diagnostics import Category, Diagnostic, Fix, Severity
 from edtool.draft import Draft
 from edtool.messages import msg
@@ -122,7 +123,7 @@ class _Reporter:
 def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
     config = guide.section("dateline")
     agencies = [str(a) for a in config.get("agencies", DEFAULT_AGENCIES)]
-    default_agency = str(config.get("default_agency", agencies[0] if agencies else "dpa"))
+    default_agency = desk_agency(guide)
     front = draft.front_matter.get("dateline")
     front_places = normalise_places(front) if isinstance(front, str) and front.strip() else None
     example = f"{front_places or 'HOUSTON / LONDON'} ({default_agency}){DASH}"

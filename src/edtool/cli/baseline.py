@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+from edtool.cli.common import STYLEGUIDE_OPTION, load_guide
 
 baseline_app = typer.Typer(help="Accept the findings that exist today (for check --baseline).", no_args_is_help=True)
 
@@ -22,19 +22,15 @@ def write(
 ) -> None:
     """Check the drafts and write every finding into FILE (replacing it)."""
     from edtool import baseline
-    from edtool.engine import CheckOptions, RunError, parse_categories, run_checks
+    from edtool.desk import drafts_dir
+    from edtool.engine import CheckOptions, parse_categories, run_checks
     from edtool.messages import msg
     from edtool.notices import listen
-    from edtool.styleguide import StyleGuideError
 
     guide = load_guide(styleguide)
     listen(lambda text: typer.echo(text, err=True))
-    try:
-        options = CheckOptions(parse_categories(only), parse_categories(skip) or set())
-        results = run_checks([str(p) for p in paths] if paths else ["drafts"], guide, options)
-        count = baseline.write(file, results, Path.cwd())
-    except (RunError, StyleGuideError, baseline.BaselineError) as exc:
-        fail(str(exc))
-        return
+    options = CheckOptions(parse_categories(only), parse_categories(skip) or set())
+    results = run_checks([str(p) for p in paths] if paths else [str(drafts_dir(guide))], guide, options)
+    count = baseline.write(file, results, Path.cwd())
     files = len({r.path for r in results if r.diagnostics})
     typer.echo(msg("baseline.written", path=file, count=count, files=files), err=True)

@@ -83,8 +83,8 @@ def check(
 ) -> None:
     """Check drafts: metadata, dateline, house style and grammar."""
     from edtool.cli.progress import attach
-    from edtool.engine import CheckOptions, RunError, parse_categories, run_checks
-    from edtool.styleguide import StyleGuideError
+    from edtool.desk import drafts_dir
+    from edtool.engine import CheckOptions, parse_categories, run_checks
 
     guide = load_guide(styleguide)
     attach()  # notices and progress (a server start) on stderr
@@ -92,40 +92,32 @@ def check(
         from edtool.messages import msg
 
         fail(msg("baseline.missing", path=baseline))
-    try:
-        options = CheckOptions(parse_categories(only), parse_categories(skip) or set(), require_grammar)
-        targets = [str(p) for p in paths] if paths else ["drafts"]
-        changed = None
-        if changed_since is not None:
-            targets, changed = _changed_targets(targets, changed_since)
-        if fix or diff:
-            from edtool.cli.style import run_fix
+    options = CheckOptions(parse_categories(only), parse_categories(skip) or set(), require_grammar)
+    targets = [str(p) for p in paths] if paths else [str(drafts_dir(guide))]
+    changed = None
+    if changed_since is not None:
+        targets, changed = _changed_targets(targets, changed_since)
+    if fix or diff:
+        from edtool.cli.style import run_fix
 
-            if run_fix(targets, guide, options, write=not diff):
-                return
-        results = run_checks(targets, guide, options)
-    except (RunError, StyleGuideError) as exc:
-        fail(str(exc))
-        return
+        if run_fix(targets, guide, options, write=not diff):
+            return
+    results = run_checks(targets, guide, options)
     raise typer.Exit(finish(results, guide, fmt, fail_on, changed, baseline))
 
 
 def _changed_targets(targets: list[str], ref: str):
     """The files among `targets` that differ from `ref` (others are not checked at all), and a
     function giving a result's changed lines."""
-    from edtool.changes import ChangedLines, ChangesError
+    from edtool.changes import ChangedLines
     from edtool.engine import collect_paths
 
     lines = ChangedLines(ref)
-    try:
-        for target in targets:
-            folder = Path(target) if Path(target).is_dir() else Path(target).parent
-            lines.check_folder(folder if folder.exists() else Path.cwd())
-        files, missing = collect_paths(targets)
-        wanted = [str(p) for p in files if lines.has_changes(p)]
-    except ChangesError as exc:
-        fail(str(exc))
-        raise
+    for target in targets:
+        folder = Path(target) if Path(target).is_dir() else Path(target).parent
+        lines.check_folder(folder if folder.exists() else Path.cwd())
+    files, missing = collect_paths(targets)
+    wanted = [str(p) for p in files if lines.has_changes(p)]
     keep = wanted + [r.path for r in missing]
     return keep, lambda result: lines.lines(result.path) if Path(result.path).exists() else None
 
@@ -143,30 +135,22 @@ def hooks_run(
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Check the staged drafts (what the installed hook calls)."""
-    from edtool.engine import CheckOptions, RunError, parse_categories
-    from edtool.hooks import HookError, check_staged, repo_root
+    from edtool.engine import CheckOptions, parse_categories
+    from edtool.hooks import check_staged, repo_root
     from edtool.messages import msg
-    from edtool.styleguide import StyleGuideError
 
     guide = load_guide(styleguide)
     if baseline is not None and not baseline.is_file():
         fail(msg("baseline.missing", path=baseline))
-    try:
-        root = repo_root(Path.cwd())
-        changed = None
-        if changed_since is not None:
-            from edtool.changes import ChangedLines, ChangesError
+    root = repo_root(Path.cwd())
+    changed = None
+    if changed_since is not None:
+        from edtool.changes import ChangedLines
 
-            lines = ChangedLines(changed_since, staged=True)
-            try:
-                lines.check_folder(root)
-            except ChangesError as exc:
-                fail(str(exc))
-            changed = lambda result: lines.lines(root / result.path)  # noqa: E731
-        results = check_staged(guide, CheckOptions(skip=parse_categories(skip) or set()), Path.cwd())
-    except (HookError, RunError, StyleGuideError) as exc:
-        fail(str(exc))
-        return
+        lines = ChangedLines(changed_since, staged=True)
+        lines.check_folder(root)
+        changed = lambda result: lines.lines(root / result.path)  # noqa: E731
+    results = check_staged(guide, CheckOptions(skip=parse_categories(skip) or set()), Path.cwd())
     if not results:
         raise typer.Exit(0)
     code = finish(results, guide, fmt, fail_on, changed, baseline, root)

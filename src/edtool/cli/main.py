@@ -7,11 +7,27 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from edtool import __version__
 from edtool.errors import EdtoolError
 
+class _ErrorBoundary(TyperGroup):
+    """The one place an EdtoolError becomes its located German message and its class's exit status
+    (for the console script and for CliRunner alike)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EdtoolError as exc:
+            if ctx.params.get("debug"):
+                raise
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
+    cls=_ErrorBoundary,
     name="edtool",
     help="Editorial toolkit for a German tech-news desk: scaffold, check and publish drafts.",
     no_args_is_help=True,
@@ -85,11 +101,6 @@ def run(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         code = 130
-    except EdtoolError as exc:  # every error the core raises: located German message, the class's status
-        if "--debug" in args:
-            raise
-        typer.echo(str(exc), err=True)
-        code = exc.exit_code
     except Exception as exc:  # the one place a crash becomes a message
         if callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):  # usage error from the parser
             exc.show()

@@ -23,7 +23,7 @@ def new(
 ) -> None:
     """Create a new draft and print its path."""
     from edtool.checks.dateline import normalise_places
-    from edtool.newdraft import NewDraft, NewDraftError, create_draft, git_user_name
+    from edtool.newdraft import NewDraft, create_draft, git_user_name
 
     interactive = sys.stdin.isatty()
     guide = load_guide(styleguide, required=False)
@@ -50,9 +50,6 @@ def new(
     )
     try:
         path = create_draft(draft, guide, directory, force)
-    except NewDraftError as exc:
-        fail(str(exc))
-        return
     except OSError as exc:
         fail(f"{exc.filename}: {exc.strerror}")
         return

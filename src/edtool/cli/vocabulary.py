@@ -22,16 +22,12 @@ def learn_command(
     """Add the names and terms of the published articles that LanguageTool does not know to the word
     list named in styleguide.yaml (vocabulary.learned). Review the list and commit it."""
     from edtool.languagetool import LanguageToolError
-    from edtool.lexicon import LexiconError, learn
+    from edtool.lexicon import learn
     from edtool.messages import msg
-    from edtool.styleguide import StyleGuideError
 
     guide = load_guide(styleguide)
     try:
         result = learn(guide, content_repo, write=not dry_run)
-    except (LexiconError, StyleGuideError) as exc:
-        fail(str(exc))
-        return
     except LanguageToolError as exc:
         fail(msg("grammar.unchecked", reason=exc.message))
         return

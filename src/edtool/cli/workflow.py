@@ -16,14 +16,9 @@ hooks_app = typer.Typer(help="Git pre-commit hook that checks staged drafts.", n
 
 
 def _drafts_dir(guide) -> Path:
-    folder = Path(str(guide.section("new").get("directory") or "drafts"))
-    if folder.is_absolute() or folder.exists():
-        return folder
-    candidate = guide.folder / folder
-    try:
-        return candidate.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return candidate
+    from edtool.desk import drafts_dir
+
+    return drafts_dir(guide)
 
 
 def _say(level: str, text: str) -> None:
@@ -340,10 +335,13 @@ def hooks_install(
     force: bool = typer.Option(False, "--force", help="Replace a hook that edtool did not write (kept as a backup)."),
     full: bool = typer.Option(False, "--full", help="Include grammar and spelling (needs the LanguageTool server)."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Let the hook leave out the findings accepted in FILE."),
+    styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Install .git/hooks/pre-commit: checks staged drafts before each commit."""
     from edtool.hooks import HookError, install
     from edtool.messages import msg
+
+    load_guide(styleguide, required=False)  # a broken desk is reported now, not at the first commit
 
     try:
         hook = install(Path.cwd(), force=force, full=full, baseline=baseline)
