@@ -109,10 +109,12 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
 @server_app.command("stop")
 def stop_command(fmt: str = FORMAT_OPTION) -> None:
     """Stop the local LanguageTool server (only the one this cache folder started)."""
+    from edtool.cli.progress import attach
     from edtool.languagetool.server import STATE, stop, state_path
     from edtool.messages import msg
 
     _check_format(fmt)
+    attach()  # says so when it has to wait for a start under way
     result = stop()
     if result.stopped:
         text = msg("server.stopped", pid=result.pid)
