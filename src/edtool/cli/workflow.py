@@ -188,35 +188,25 @@ def correct(
       edtool correct drafts/kuka.md --note "In einer früheren Fassung hieß es, der Roboter koste 40 000 Euro."
 
     Exit-Status: 0 vorgemerkt (oder veröffentlicht), 1 abgelehnt, 2 Veröffentlichung nicht möglich."""
-    from edtool.publish import Publisher, PublishError
+    from edtool.publish import Publisher
     from edtool.publish.plan import Rules
-    from edtool.workflow import WorkflowError, approve as do_approve, correct as do_correct
+    from edtool.workflow import approve as do_approve, correct as do_correct
 
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)
-    try:
-        outcome = do_correct(path, note, guide, update=update)
-    except WorkflowError as exc:
-        fail(exc.message, 1)
-        return
+    outcome = do_correct(path, note, guide, update=update)
     rules = Rules.from_settings(guide.section("publish"))
     review = rules.update_review if update else rules.correction_review
     if review or not editor:
         typer.echo(outcome.message)
         raise typer.Exit(0)
-    try:  # the desk lets an editor correct without a second review: approve and publish at once
-        typer.echo(do_approve(path, editor, guide).message)
-        publisher = Publisher(guide, content_repo, editor, notify=_say)
-        try:
-            code = publisher.publish([path], push)
-        finally:
-            publisher.close()
-    except WorkflowError as exc:
-        fail(exc.message, 1)
-        return
-    except PublishError as exc:
-        fail(exc.message, 2 if exc.fatal else 1)
-        return
+    # the desk lets an editor correct without a second review: approve and publish at once
+    typer.echo(do_approve(path, editor, guide).message)
+    publisher = Publisher(guide, content_repo, editor, notify=_say)
+    try:
+        code = publisher.publish([path], push)
+    finally:
+        publisher.close()
     raise typer.Exit(code)
 
 
@@ -239,24 +229,17 @@ def withdraw(
       edtool withdraw drafts/kuka.md --reason "Einstweilige Verfügung vom 14.08.2025" --editor "Katrin Vogel"
 
     Exit-Status: 0 zurückgezogen, 1 abgelehnt, 2 Inhalts-Repository nicht nutzbar."""
-    from edtool.publish import Publisher, PublishError
-    from edtool.workflow import WorkflowError, signed
+    from edtool.publish import Publisher
+    from edtool.workflow import signed
 
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)
+    signed(editor, reason, need_reason=True)  # refused before the content repository is even opened
+    publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
     try:
-        signed(editor, reason, need_reason=True)  # refused before the content repository is even opened
-        publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
-        try:
-            code = publisher.withdraw(path, editor, reason, push)
-        finally:
-            publisher.close()
-    except PublishError as exc:
-        fail(exc.message, 2 if exc.fatal else 1)
-        return
-    except WorkflowError as exc:
-        fail(exc.message, 1)
-        return
+        code = publisher.withdraw(path, editor, reason, push)
+    finally:
+        publisher.close()
     raise typer.Exit(code)
 
 
@@ -274,30 +257,26 @@ def publish(
 
     With only --push, push the commits that are still pending."""
     from edtool.messages import msg
-    from edtool.publish import Publisher, PublishError, drafts_to_publish
+    from edtool.publish import Publisher, drafts_to_publish
 
     guide = load_guide(styleguide)
     if not paths and not all_ and not push and not due:
         fail(msg("publish.no-paths"))
+    files = drafts_to_publish(paths or [_drafts_dir(guide)], all_ or due) if paths or all_ or due else []
+    publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
     try:
-        files = drafts_to_publish(paths or [_drafts_dir(guide)], all_ or due) if paths or all_ or due else []
-        publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
-        try:
+        if due:
+            files = publisher.due(files)
+        if not files:
             if due:
-                files = publisher.due(files)
-            if not files:
-                if due:
-                    typer.echo(msg("publish.none-due"))
-                elif paths or all_:
-                    typer.echo(msg("publish.nothing"))
-                code = publisher.publish([], push) if push else 0
-            else:
-                code = publisher.publish(files, push)
-        finally:
-            publisher.close()
-    except PublishError as exc:
-        fail(exc.message, 2 if exc.fatal else 1)
-        return
+                typer.echo(msg("publish.none-due"))
+            elif paths or all_:
+                typer.echo(msg("publish.nothing"))
+            code = publisher.publish([], push) if push else 0
+        else:
+            code = publisher.publish(files, push)
+    finally:
+        publisher.close()
     raise typer.Exit(code)
 
 
@@ -311,22 +290,14 @@ def unpublish(
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Retract a published article with a commit of its own; the draft goes back to draft."""
-    from edtool.publish import Publisher, PublishError
-    from edtool.workflow import WorkflowError
+    from edtool.publish import Publisher
 
     guide = load_guide(styleguide)
+    publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
     try:
-        publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
-        try:
-            code = publisher.unpublish(path, editor, reason, push)
-        finally:
-            publisher.close()
-    except PublishError as exc:
-        fail(exc.message, 2 if exc.fatal else 1)
-        return
-    except WorkflowError as exc:
-        fail(exc.message, 1)
-        return
+        code = publisher.unpublish(path, editor, reason, push)
+    finally:
+        publisher.close()
     raise typer.Exit(code)
 
 
