@@ -139,3 +139,29 @@ def test_one_agency_fallback(desk):
     assert default_agency(StyleGuide.from_text("{}")) == "IT BOLTWISE"
     assert default_agency(StyleGuide.from_text("dateline:\n  agencies: [dpa, AFP]\n")) == "dpa"
     assert default_agency(StyleGuide.from_text("dateline:\n  agencies: [dpa, AFP]\n  default_agency: AFP\n")) == "AFP"
+
+
+def test_an_author_missing_from_the_desk_is_a_metadata_warning_at_the_author_field(desk, run_edtool):
+    draft = make_draft().replace("author: Lena Hoffmann", "author: Lena Hofmann")
+    (desk / "drafts" / "artikel.md").write_text(draft, encoding="utf-8")
+    result = run_edtool("check", "--skip", "grammar,spelling", "--format", "json", cwd=desk / "drafts")
+    import json
+
+    findings = [d for f in json.loads(result.stdout)["files"] for d in f["diagnostics"]
+                if d["rule"] == "metadata.unknown-author"]
+    line = draft.splitlines().index("author: Lena Hofmann") + 1
+    assert [(d["line"], d["column"], d["severity"], d["suggestions"]) for d in findings] == \
+        [(line, 1, "warning", ["Lena Hoffmann"])]
+    made = run_edtool("new", "Noch ein Titel zum Testen", "--author", "Unbekannte Person", cwd=desk)
+    assert made.returncode == 0 and "„Unbekannte Person“ steht nicht unter „authors:“" in made.stderr
+
+
+def test_no_authors_list_no_author_warning(desk, run_edtool):
+    path = desk / "styleguide.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nauthors:\n") + 1
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    (desk / "drafts" / "artikel.md").write_text(make_draft().replace("Lena Hoffmann", "Neu Hier"), encoding="utf-8")
+    result = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
+    assert "metadata.unknown-author" not in result.stdout and result.returncode == 0, result.stdout + result.stderr

@@ -35,6 +35,8 @@ DE: dict[str, str] = {
     "metadata.invalid": "Feld „{field}“ ist ungültig: {detail}",
     "metadata.unknown-key": "Unbekanntes Feld „{field}“. Meinten Sie „{suggestion}“?",
     "metadata.unknown-key-plain": "Unbekanntes Feld „{field}“.",
+    "metadata.unknown-author": "„{author}“ steht nicht unter „authors:“ in styleguide.yaml; veröffentlicht werden kann erst, wenn die Person dort eingetragen ist.{hint}",
+    "metadata.unknown-author-hint": " Meinten Sie „{name}“?",
     "metadata.type.string": "Text",
     "metadata.type.array": "Liste",
     "metadata.type.object": "Feldgruppe",
@@ -59,7 +61,6 @@ DE: dict[str, str] = {
     "new.no-author": "Kein Autor angegeben: Bitte --author NAME angeben oder „git config user.name“ setzen.",
     "new.empty-title": "Der Titel ist leer.",
     "new.bad-template": "Vorlage für neue Entwürfe ist fehlerhaft: {reason}",
-    "new.created": "Entwurf angelegt: {path}",
     # house style (rules from styleguide.yaml)
     "style.vocabulary-reject": "„{match}“ steht auf der Liste der Begriffe, die die Redaktion nicht verwendet.",
     "style.switch-unknown": "Schalter „{switch}“ nennt die unbekannte Regel „{rule}“; er wirkt nicht.",

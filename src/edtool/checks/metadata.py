@@ -183,7 +183,25 @@ def check_metadata(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
                     msg("metadata.unknown-key", field=key, suggestion=close[0]), close)
             else:
                 add(key, Severity.WARNING, "metadata.unknown-key", msg("metadata.unknown-key-plain", field=key))
+    _check_authors(draft, guide, add)
     found.sort(key=Diagnostic.sort_key)
     return found
+
+
+def _check_authors(draft: Draft, guide: StyleGuide, add) -> None:
+    """An author missing from the desk's `authors:` list (when it has one): a warning now, not a refusal
+    at publish time."""
+    from edtool.desk import author_names
+
+    names = author_names(guide)
+    value = draft.front_matter.get("author")
+    given = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    known = {name.casefold() for name in names}
+    for author in (str(a).strip() for a in given):
+        if names and author and author.casefold() not in known:
+            close = difflib.get_close_matches(author, names, n=1, cutoff=0.6)
+            hint = msg("metadata.unknown-author-hint", name=close[0]) if close else ""
+            add("author", Severity.WARNING, "metadata.unknown-author", msg("metadata.unknown-author", author=author,
+                hint=hint), close)
 
 

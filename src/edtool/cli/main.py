@@ -58,34 +58,20 @@ def main(
 
 
 def _register() -> None:
-    from edtool.cli import check, new
+    """Every command, explicitly (each module imports only typer at the top; a broken import fails loudly)."""
+    from edtool.cli import baseline, check, ignore, lsp, new, review, server, style, vocabulary, workflow
 
     check.register(app)
     new.register(app)
-    for module_name, attr, name in EXTRA_GROUPS:
-        try:
-            module = __import__(module_name, fromlist=[attr])
-        except ImportError:
-            continue
-        target = getattr(module, attr)
-        if isinstance(target, typer.Typer):
-            app.add_typer(target, name=name)
-        else:
-            target(app)
+    app.add_typer(server.server_app, name="server")
+    app.add_typer(vocabulary.vocabulary_app, name="vocabulary")
+    style.register(app)
+    workflow.register(app)
+    lsp.register(app)
+    app.add_typer(baseline.baseline_app, name="baseline")
+    app.add_typer(ignore.ignore_app, name="ignore")
+    review.register(app)
 
-
-# Sub-command groups that live in their own modules: (module, attribute, group name or None).
-# An attribute that is a Typer becomes a group; a function registers plain commands.
-EXTRA_GROUPS: list[tuple[str, str, str | None]] = [
-    ("edtool.cli.server", "server_app", "server"),
-    ("edtool.cli.vocabulary", "vocabulary_app", "vocabulary"),
-    ("edtool.cli.style", "register", None),
-    ("edtool.cli.workflow", "register", None),
-    ("edtool.cli.baseline", "baseline_app", "baseline"),
-    ("edtool.cli.ignore", "ignore_app", "ignore"),
-    ("edtool.cli.lsp", "register", None),
-    ("edtool.cli.review", "register", None),
-]
 
 _register()
 

@@ -41,6 +41,11 @@ def new(
 
     if not author:
         fail(msg("new.no-author"))
+    from edtool.desk import author_names
+
+    names = author_names(guide)
+    if names and author.strip().casefold() not in {n.casefold() for n in names}:
+        typer.echo(msg("metadata.unknown-author", author=author.strip(), hint=""), err=True)
     draft = NewDraft(
         title=title or "",
         author=author or "",

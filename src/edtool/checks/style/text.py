@@ -116,10 +116,6 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, 
     return [m.span() for m in WORD.finditer(text, start, end)]
 
 
-def word_count(text: str, start: int = 0, end: int | None = None) -> int:
-    return len(WORD.findall(text, start, len(text) if end is None else end))
-
-
 _QUOTE_PAIRS = {"„": "“", "»": "«", "«": "»", "\"": "\"", "“": "”", "‚": "‘", "›": "‹", "‹": "›"}
 _OPENERS = re.compile(r"[„»«“\"‚›‹]")  # «…» and ‹…›: Swiss (de-CH) quotation marks
 _PROTECT_UNCLOSED = ("„", "»", "«")  # German and Swiss openers: an unclosed one protects the rest
