@@ -4,32 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
 
-from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+from edtool.cli import common
+from edtool.cli.common import STYLEGUIDE_OPTION, choice, fail, load_guide
 from edtool.formats import FORMAT_NAMES
 
 FAIL_ON_NAMES = ("error", "warning", "info", "never")
 
 
-def choice(key: str, names: tuple[str, ...]) -> Callable[[Optional[str]], Optional[str]]:
-    """An option callback accepting one of `names`; anything else is exit 2 with the choices in German."""
-
-    def check(value: Optional[str]) -> Optional[str]:
-        if value is not None and value not in names:
-            from edtool.messages import msg
-
-            fail(msg(key, value=value, allowed=", ".join(names)))
-        return value
-
-    return check
-
-
 def format_option(default: str = "text"):
-    return typer.Option(default, "--format", callback=choice("cli.bad-format", FORMAT_NAMES),
-                        help=f"Output format: {', '.join(FORMAT_NAMES)}.")
+    return common.format_option(FORMAT_NAMES, default)
 
 
 FAIL_ON_OPTION = typer.Option("error", "--fail-on", callback=choice("cli.bad-fail-on", FAIL_ON_NAMES),

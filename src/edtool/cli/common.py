@@ -10,6 +10,25 @@ import typer
 STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Path to styleguide.yaml (default: search upwards; or EDTOOL_STYLEGUIDE).")
 
 
+def choice(key: str, names: tuple[str, ...]):
+    """An option callback accepting one of `names`; anything else is exit 2 with the choices in German."""
+
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in names:
+            from edtool.messages import msg
+
+            fail(msg(key, value=value, allowed=", ".join(names)))
+        return value
+
+    return check
+
+
+def format_option(names: tuple[str, ...] = ("text", "json"), default: str = "text"):
+    """The one --format option: a choice among `names` (exit 2 with the German list otherwise)."""
+    return typer.Option(default, "--format", callback=choice("cli.bad-format", names),
+                        help=f"Output format: {', '.join(names)}.")
+
+
 def fail(message: str, code: int = 2) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(code)

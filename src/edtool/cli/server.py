@@ -9,12 +9,12 @@ from typing import Optional
 
 import typer
 
-from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
 
 server_app = typer.Typer(help="Manage the local LanguageTool server (grammar and spelling).",
                          no_args_is_help=True)
 
-FORMAT_OPTION = typer.Option("text", "--format", help="Output format: text or json.")
+FORMAT_OPTION = format_option()
 
 
 def _settings(styleguide: Optional[Path]):
@@ -42,11 +42,6 @@ def _echo(data: dict, fmt: str, text: str) -> None:
         typer.echo(text)
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in ("text", "json"):
-        fail(f"Unknown format '{fmt}'. Use one of: text, json.")
-
-
 @server_app.command("install")
 def install_command(force: bool = typer.Option(False, "--force", help="Install again even if already installed."),
                     fmt: str = FORMAT_OPTION) -> None:
@@ -57,7 +52,6 @@ def install_command(force: bool = typer.Option(False, "--force", help="Install a
 
     from edtool.cli.progress import attach
 
-    _check_format(fmt)
     attach()
     try:
         marker = install(force=force)
@@ -81,7 +75,6 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
     from edtool.languagetool.server import start, status
     from edtool.messages import msg
 
-    _check_format(fmt)
     if idle_minutes is not None and (not math.isfinite(idle_minutes) or idle_minutes < 0):
         fail(msg("server.idle-negative", value=f"{idle_minutes:g}"))
     settings = _settings(styleguide)
@@ -113,7 +106,6 @@ def stop_command(fmt: str = FORMAT_OPTION) -> None:
     from edtool.languagetool.server import STATE, stop, state_path
     from edtool.messages import msg
 
-    _check_format(fmt)
     attach()  # says so when it has to wait for a start under way
     result = stop()
     if result.stopped:
@@ -134,7 +126,6 @@ def status_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FO
     from edtool.languagetool.server import server_info, status
     from edtool.messages import msg
 
-    _check_format(fmt)
     settings = _settings(styleguide)
     remote = _remote_url(settings)
     if remote:

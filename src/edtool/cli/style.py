@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+from edtool.cli.common import STYLEGUIDE_OPTION, format_option, load_guide
 
 styleguide_app = typer.Typer(help="Work on styleguide.yaml: test the rules against their examples.",
                              no_args_is_help=True)
@@ -21,12 +21,10 @@ def _compiled(guide):
 
 
 def rules(
-    fmt: str = typer.Option("text", "--format", help="Output format: text or json."),
+    fmt: str = format_option(),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """List the house style rules with kind, level and message."""
-    if fmt not in ("text", "json"):
-        fail(f"Unknown format '{fmt}'. Use one of: text, json.")
     style = _compiled(load_guide(styleguide))
     rows = [{"id": r.id, "kind": r.KIND, "level": r.severity.value, "levels": r.levels(), "enabled": r.enabled,
              "fixable": r.fixable, "scopes": sorted(r.scopes), "message": r.message, "link": r.link}

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
+from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
 
 EDITOR_HELP = "Name of the editor (or EDTOOL_EDITOR)."
 hooks_app = typer.Typer(help="Git pre-commit hook that checks staged drafts.", no_args_is_help=True)
@@ -82,15 +82,13 @@ def reject(
 
 def status(
     paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: the drafts folder)."),
-    fmt: str = typer.Option("text", "--format", help="Output format: text or json."),
+    fmt: str = format_option(),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Board of all drafts: status, title, author, date, approval and check counts."""
     from edtool.messages import msg
     from edtool.workflow import board
 
-    if fmt not in ("text", "json"):
-        fail(f"Unknown format '{fmt}'. Use one of: text, json.")
     guide = load_guide(styleguide)
     rows = board(paths or [_drafts_dir(guide)], guide)
     if fmt == "json":
