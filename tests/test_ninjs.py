@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import GOOD_FRONT_MATTER, make_draft
 from edtool.draft import Draft
-from edtool.ninjs import (NinjsError, article_uri, byline, dumps, schema, timestamp, to_ninjs, validate)
+from edtool.ninjs import NinjsError, article_uri, byline, dumps, schema, timestamp, to_ninjs, validate
 
 EXAMPLES = Path(__file__).parent / "schemas" / "ninjs"
 WHEN = "2025-08-12T10:15:00+02:00"
@@ -58,8 +58,9 @@ def test_a_3_1_item_carries_the_article():
     assert item["uri"] == "https://news.example.org/artikel/erstes-treffen-roskosmos-nasa"
     assert (item["version"], item["versionCreated"], item["firstCreated"]) == ("3", WHEN, "2025-08-12T08:00:00+02:00")
     assert item["headlines"] == [{"role": "main", "value": "Erstes persönliches Treffen zwischen Roskosmos und NASA"}]
-    assert item["bodies"][0]["value"] == ("HOUSTON / LONDON (IT BOLTWISE) – Die Crew ist gelandet.\n\n"
-                                          "Korrektur vom 13.08.2025: In einer früheren Fassung stand ein falsches Datum.")
+    assert item["bodies"][0]["value"] == (
+        "HOUSTON / LONDON (IT BOLTWISE) – Die Crew ist gelandet.\n\n"
+        "Korrektur vom 13.08.2025: In einer früheren Fassung stand ein falsches Datum.")
     assert item["bodies"][0]["wordCount"] == 19
     assert item["bodies"][1]["contentType"] == "text/html"
     assert "<em>gelandet</em>" in item["bodies"][1]["value"] and 'class="corrections"' in item["bodies"][1]["value"]
@@ -127,7 +128,8 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=_TEXT, tags=st.lists(_TEXT, max_size=4), body=st.lists(_TEXT, max_size=4).map("\n".join), authors=st.lists(_TEXT, min_size=1, max_size=3),
+@given(title=_TEXT, tags=st.lists(_TEXT, max_size=4), body=st.lists(_TEXT, max_size=4).map("\n".join),
+       authors=st.lists(_TEXT, min_size=1, max_size=3),
        version=st.sampled_from(["3.1", "2.2"]), status=st.sampled_from(["usable", "withheld", "canceled"]))
 def test_property_every_item_validates(title, tags, body, authors, version, status):
     front = {"title": title, "slug": "ein-slug", "author": authors, "date": "2025-08-12", "dateline": "BERLIN",

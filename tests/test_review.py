@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -181,7 +180,8 @@ def test_an_insertion_point_is_a_point_mark():
     page = review_page(draft, [_diagnostic(draft, at, at)])
     marks = marks_of(page.html)
     assert page.findings[0].where == "body" and 1 in marks.points and marks.marked.get(1, "") == ""
-    assert "Fundstelle: <em>(Einfügestelle)</em>" in page.html and "Vorschlag: <span class=\"s\">Ersatz</span>" in page.html
+    assert "Fundstelle: <em>(Einfügestelle)</em>" in page.html
+    assert 'Vorschlag: <span class="s">Ersatz</span>' in page.html
 
 
 def test_findings_outside_the_readers_text_are_listed_not_marked():
@@ -340,14 +340,16 @@ def test_diff_and_review_compare_with_the_published_version_in_the_content_repos
     draft.write_text(make_draft(body="HOUSTON / LONDON (IT BOLTWISE) – Die Crew landet am Dienstag.\n"), "utf-8")
     result = invoke("diff", "drafts/a.md", "--content-repo", str(content), "--no-color", cwd=desk)
     assert result.exit_code == 1, result.output
-    assert "Vergleich mit der veröffentlichten Fassung (articles/2025/07/erstes-treffen-roskosmos-nasa.md, Commit" in result.output
+    assert ("Vergleich mit der veröffentlichten Fassung (articles/2025/07/erstes-treffen-roskosmos-nasa.md, Commit"
+            in result.output)
     assert "Die Crew landet am [-Montag-]{+Dienstag+}." in result.output
     assert git("status", "--porcelain", cwd=content) == ""  # read only
     result = invoke("review", "drafts/a.md", "--html", "r.html", "--content-repo", str(content),
                     "--skip", "grammar,spelling", cwd=desk)
     assert result.exit_code == 0, result.output
     page = (desk / "r.html").read_text("utf-8")
-    assert "Änderungen gegenüber der veröffentlichten Fassung" in page and "<del>Montag</del><ins>Dienstag</ins>" in page
+    assert "Änderungen gegenüber der veröffentlichten Fassung" in page
+    assert "<del>Montag</del><ins>Dienstag</ins>" in page
 
 
 def test_diff_of_an_unpublished_article_says_how_to_compare(desk, tmp_path):

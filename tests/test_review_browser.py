@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from test_review import SAMPLE, Marks, check_results
 from edtool.review import flagged_text, review_page
+from test_review import SAMPLE, Marks, check_results
 
 CHROMIUM = os.environ.get("EDTOOL_CHROMIUM") or next(
     (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None)
@@ -76,14 +76,16 @@ def test_headless_chromium_takes_a_screenshot(sample_page, tmp_path):
 
 @needs_chromium
 def test_playwright_every_mark_is_visible_and_carries_its_message(sample_page):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright nicht installiert (pip install playwright)")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright nicht installiert (pip install playwright)")
     draft, page, path = sample_page
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             tab = browser.new_page(viewport={"width": 1400, "height": 1000})
             problems: list[str] = []
-            tab.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+            tab.on("console",
+                   lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
             tab.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
             tab.on("request", lambda r: problems.append(f"request: {r.url}") if not r.url.startswith("file:") else None)
             tab.goto(path.as_uri())

@@ -8,7 +8,6 @@ ship in edtool/schemas/ninjs (CC BY 4.0, IPTC) and `validate` checks an item aga
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import json
 import re
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from edtool.draft import Draft
+from edtool.errors import EdtoolError
 from edtool.render import RenderError, corrections_of, render, word_count
 
 VERSIONS = ("3.1", "2.2")

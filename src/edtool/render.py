@@ -8,7 +8,6 @@ notes from the front matter (`corrections: [{date, note}]`) follow the body.
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import math
 import re
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from html import escape
 from typing import Any
 
 from edtool.draft import Draft
+from edtool.errors import EdtoolError
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _WORD = re.compile(r"[^\W_]+(?:[-.,'’/][^\W_]+)*")

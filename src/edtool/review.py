@@ -14,7 +14,6 @@ line. Findings in the front matter are marked in a copy of the front matter's so
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import re
 from dataclasses import dataclass
 from html import escape
@@ -23,6 +22,7 @@ from typing import Iterable
 
 from edtool.diagnostics import Diagnostic, Severity
 from edtool.draft import Draft
+from edtool.errors import EdtoolError
 from edtool.prose import STAND_IN
 from edtool.render import ARTICLE_CSS, Article, article_html, body_html, render
 from edtool.worddiff import Change, counts, diff
@@ -141,7 +141,8 @@ def _markers(findings: Iterable[Finding], spans: dict[int, tuple[int, int]], bas
     return markers
 
 
-def _render_marked_body(draft: Draft, findings: list[Finding], spans: dict[int, tuple[int, int]]) -> tuple[str, list[Finding]]:
+def _render_marked_body(draft: Draft, findings: list[Finding],
+                        spans: dict[int, tuple[int, int]]) -> tuple[str, list[Finding]]:
     """Body HTML with markers; findings whose markers would change the rendering are dropped."""
     plain = body_html(draft.body, images=False)
     body, base = draft.body, draft.body_start
@@ -267,7 +268,8 @@ def _finding_item(draft: Draft, finding: Finding) -> str:
     if d.suggestions:
         parts.append('<div class="sugg">Vorschlag: ' + " ".join(_snippet(s) for s in d.suggestions[:5]) + "</div>")
     if finding.where:
-        parts.append(f'<div class="where">Fundstelle: {_snippet(flagged_text(draft, finding).replace(STAND_IN, "…"), "(Einfügestelle)")}</div>')
+        shown = _snippet(flagged_text(draft, finding).replace(STAND_IN, "…"), "(Einfügestelle)")
+        parts.append(f'<div class="where">Fundstelle: {shown}</div>')
     else:
         line = draft.line_text(min(max(d.line, 1), draft.line_count))
         parts.append('<div class="where">Im Text nicht markierbar; Quelltext der Zeile: '
@@ -362,8 +364,9 @@ def review_page(draft: Draft, diagnostics: list[Diagnostic], *, baseline: tuple[
 
         body += corrections_html(article.corrections)
 
-    counts_html = " ".join(f'<span class="sev-{s.value}">{count_label(sum(1 for f in findings if f.severity == s), s)}</span>'
-                           for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    counts_html = " ".join(
+        f'<span class="sev-{s.value}">{count_label(sum(1 for f in findings if f.severity == s), s)}</span>'
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     lists = []
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         chosen = [f for f in findings if f.severity == severity]
@@ -390,7 +393,8 @@ def review_page(draft: Draft, diagnostics: list[Diagnostic], *, baseline: tuple[
             f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>Prüfansicht: {escape(article.title)}</title>\n<style>{ARTICLE_CSS}{PAGE_CSS}</style>\n</head>\n<body>\n"
+            f"<title>Prüfansicht: {escape(article.title)}</title>\n"
+            f"<style>{ARTICLE_CSS}{PAGE_CSS}</style>\n</head>\n<body>\n"
             f'<header class="top"><h1>Prüfansicht: {escape(draft.path)}</h1>'
             f'<div class="counts">{counts_html}<span>{article.words} Wörter · Lesezeit etwa '
             f"{article.reading_minutes} Min.</span>{diff_link}</div></header>\n"
@@ -482,7 +486,7 @@ def published_baseline(guide, path: str | Path, draft: Draft, content_repo=None)
     """The article as published in the content repository (HEAD, read only); None when it is not there.
 
     Uses the publisher's own idea of the target path, and the paths history names for this draft."""
-    from edtool.publish import PublishError, Publisher
+    from edtool.publish import Publisher, PublishError
 
     try:
         publisher = Publisher(guide, content_repo)

@@ -12,7 +12,10 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
 
-CONTENT_REPO_HELP = "Inhalts-Repository mit der veröffentlichten Fassung (sonst EDTOOL_CONTENT_REPO oder publish.content_repo)."
+CONTENT_REPO_HELP = ("Inhalts-Repository mit der veröffentlichten Fassung "
+                     "(sonst EDTOOL_CONTENT_REPO oder publish.content_repo).")
+HTML_HELP = "Die Seite in diese Datei schreiben (ohne --open wird sie dann nicht geöffnet)."
+OPEN_HELP = "Die Seite im Browser öffnen (Standard, wenn --html fehlt)."
 AGAINST_HELP = "Vergleichen mit einer Datei oder einer Git-Revision des Entwurfs (z. B. HEAD~1)."
 
 
@@ -29,7 +32,8 @@ def _write_page(html: str, target: Optional[Path], draft, kind: str, open_it: bo
     from edtool.fsutil import atomic_write
 
     if target is None:
-        slug = "".join(c for c in str(draft.front_matter.get("slug") or Path(draft.path).stem) if c.isalnum() or c == "-")
+        name = str(draft.front_matter.get("slug") or Path(draft.path).stem)
+        slug = "".join(c for c in name if c.isalnum() or c == "-")
         target = Path(tempfile.gettempdir()) / f"edtool-{kind}-{slug or 'entwurf'}.html"
     try:
         atomic_write(target, html.encode("utf-8"))
@@ -45,8 +49,8 @@ def _write_page(html: str, target: Optional[Path], draft, kind: str, open_it: bo
 
 def preview(
     draft_path: Path = typer.Argument(..., metavar="ENTWURF", help="Die Entwurfsdatei."),
-    html_file: Optional[Path] = typer.Option(None, "--html", metavar="DATEI", help="Die Seite in diese Datei schreiben (ohne --open wird sie dann nicht geöffnet)."),
-    open_it: bool = typer.Option(False, "--open", help="Die Seite im Browser öffnen (Standard, wenn --html fehlt)."),
+    html_file: Optional[Path] = typer.Option(None, "--html", metavar="DATEI", help=HTML_HELP),
+    open_it: bool = typer.Option(False, "--open", help=OPEN_HELP),
 ) -> None:
     """Den Artikel so zeigen, wie Leser ihn sehen: eine HTML-Seite ohne externe Ressourcen.
 
@@ -85,10 +89,14 @@ def _baseline(guide, path: Path, draft, against: Optional[str], content_repo: Op
 
 def review(
     draft_path: Path = typer.Argument(..., metavar="ENTWURF", help="Die Entwurfsdatei."),
-    html_file: Optional[Path] = typer.Option(None, "--html", metavar="DATEI", help="Die Seite in diese Datei schreiben (ohne --open wird sie dann nicht geöffnet)."),
-    open_it: bool = typer.Option(False, "--open", help="Die Seite im Browser öffnen (Standard, wenn --html fehlt)."),
-    against: Optional[str] = typer.Option(None, "--against", metavar="DATEI|REVISION", help=AGAINST_HELP + " Ohne Angabe: die veröffentlichte Fassung, falls es eine gibt."),
-    only: Optional[str] = typer.Option(None, "--only", help="Nur diese Kategorien prüfen (durch Komma getrennt): file, metadata, dateline, style, grammar, spelling."),
+    html_file: Optional[Path] = typer.Option(None, "--html", metavar="DATEI", help=HTML_HELP),
+    open_it: bool = typer.Option(False, "--open", help=OPEN_HELP),
+    against: Optional[str] = typer.Option(
+        None, "--against", metavar="DATEI|REVISION",
+        help=AGAINST_HELP + " Ohne Angabe: die veröffentlichte Fassung, falls es eine gibt."),
+    only: Optional[str] = typer.Option(
+        None, "--only",
+        help="Nur diese Kategorien prüfen (durch Komma getrennt): file, metadata, dateline, style, grammar, spelling."),
     skip: Optional[str] = typer.Option(None, "--skip", help="Diese Kategorien auslassen (durch Komma getrennt)."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help=CONTENT_REPO_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
@@ -134,10 +142,14 @@ def review(
 
 def diff(
     draft_path: Path = typer.Argument(..., metavar="ENTWURF", help="Die Entwurfsdatei."),
-    against: Optional[str] = typer.Option(None, "--against", metavar="DATEI|REVISION", help=AGAINST_HELP + " Ohne Angabe: die veröffentlichte Fassung im Inhalts-Repository."),
-    source: bool = typer.Option(False, "--source", help="Den Markdown-Quelltext samt Front Matter vergleichen statt des Lesetexts."),
+    against: Optional[str] = typer.Option(
+        None, "--against", metavar="DATEI|REVISION",
+        help=AGAINST_HELP + " Ohne Angabe: die veröffentlichte Fassung im Inhalts-Repository."),
+    source: bool = typer.Option(False, "--source",
+                                help="Den Markdown-Quelltext samt Front Matter vergleichen statt des Lesetexts."),
     full: bool = typer.Option(False, "--full", help="Den ganzen Text zeigen, nicht nur die geänderten Absätze."),
-    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Farbe (Standard: nur im Terminal und ohne NO_COLOR)."),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color",
+                                         help="Farbe (Standard: nur im Terminal und ohne NO_COLOR)."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help=CONTENT_REPO_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -149,7 +161,8 @@ def diff(
     Exit-Status: 0 keine Änderungen, 1 Änderungen, 2 Vergleich nicht möglich."""
     from edtool.render import RenderError
     from edtool.review import ReviewError, reader_text
-    from edtool.worddiff import changed, counts, diff as word_diff, format_diff
+    from edtool.worddiff import changed, counts, format_diff
+    from edtool.worddiff import diff as word_diff
 
     guide = load_guide(styleguide, required=against is None)
     draft = _load(draft_path)
