@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from edtool import __version__
 from edtool.cli.main import app
-from conftest import GOOD_BODY, GOOD_FRONT_MATTER, make_draft
+from conftest import GOOD_FRONT_MATTER, make_draft
 
 FAST = ["--only", "file,metadata,dateline"]
 
@@ -214,19 +214,3 @@ def test_debug_shows_the_traceback(desk, monkeypatch):
     monkeypatch.setattr(edtool.engine, "run_checks", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("kaputt")))
     with pytest.raises(RuntimeError, match="kaputt"):
         run(["--debug", "check"])
-
-
-def test_every_command_is_documented_in_the_readme():
-    import typer.main
-
-    from conftest import REPO
-
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    group = typer.main.get_command(app)
-    names = []
-    for name, command in group.commands.items():
-        subcommands = getattr(command, "commands", None)
-        names.extend(f"{name} {sub}" for sub in subcommands) if subcommands else names.append(name)
-    assert len(names) > 10
-    missing = [name for name in names if f"edtool {name}" not in readme and f"`{name.split()[-1]}`" not in readme]
-    assert missing == []

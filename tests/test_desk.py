@@ -165,3 +165,19 @@ def test_no_authors_list_no_author_warning(desk, run_edtool):
     (desk / "drafts" / "artikel.md").write_text(make_draft().replace("Lena Hoffmann", "Neu Hier"), encoding="utf-8")
     result = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
     assert "metadata.unknown-author" not in result.stdout and result.returncode == 0, result.stdout + result.stderr
+
+
+_GERMAN = set("der die das den dem des ein eine einen einem einer und oder mit für nicht im in von zu auf aus als "
+              "ist wird nur nach bei wie jede jeden alle seine ihre zeigen".split())
+_ENGLISH = set("the and of to a an for with from or is are be only after this that each every all".split())
+
+
+@pytest.mark.parametrize("name,command", COMMANDS, ids=lambda v: v if isinstance(v, str) else "")
+def test_command_has_german_help_and_a_readme_entry(name, command):
+    from conftest import REPO
+
+    words = re.findall(r"[a-zäöüß]+", (command.help or "").split("\n\n")[0].lower())
+    german, english = sum(w in _GERMAN for w in words), sum(w in _ENGLISH for w in words)
+    assert german > english, f"{name}: {command.help!r}"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"edtool {name}" in readme or f"`{name.split()[-1]}`" in readme

@@ -9,7 +9,7 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, load_guide
 
-baseline_app = typer.Typer(help="Accept the findings that exist today (for check --baseline).", no_args_is_help=True)
+baseline_app = typer.Typer(help="Die heutigen Befunde als bekannt festhalten (für check --baseline).", no_args_is_help=True)
 
 
 @baseline_app.command("write")
@@ -20,7 +20,7 @@ def write(
     skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Check the drafts and write every finding into FILE (replacing it)."""
+    """Die Entwürfe prüfen und jeden heutigen Befund in DATEI schreiben (ersetzt sie)."""
     from edtool import baseline
     from edtool.desk import drafts_dir
     from edtool.engine import CheckOptions, parse_categories, run_checks

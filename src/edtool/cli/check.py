@@ -20,11 +20,11 @@ def format_option(default: str = "text"):
 
 
 FAIL_ON_OPTION = typer.Option("error", "--fail-on", callback=choice("cli.bad-fail-on", FAIL_ON_NAMES),
-                              help="Lowest level that makes the exit status 1: error, warning, info or never.")
+                              help="Ab welcher Stufe der Exit-Status 1 ist: error, warning, info oder never.")
 CHANGED_SINCE_OPTION = typer.Option(None, "--changed-since", metavar="REF",
-                                    help="Report only findings on lines that differ from this git ref (e.g. origin/main).")
+                                    help="Nur Befunde auf Zeilen melden, die sich gegenüber dieser Git-Revision geändert haben (z. B. origin/main).")
 BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE",
-                               help="Do not report the findings accepted in this file (edtool baseline write).")
+                               help="Die in dieser Datei festgehaltenen Befunde nicht melden (edtool baseline write).")
 
 
 def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optional[Path] = None,
@@ -68,7 +68,7 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Apply every fixable style and dateline finding, then report what is left."),
     diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff; write nothing (exit 1 if any)."),
 ) -> None:
-    """Check drafts: metadata, dateline, house style and grammar."""
+    """Entwürfe prüfen: Metadaten, Ortsmarke, Hausstil, Grammatik und Rechtschreibung."""
     from edtool.cli.progress import attach
     from edtool.desk import drafts_dir
     from edtool.engine import CheckOptions, parse_categories, run_checks
@@ -121,7 +121,7 @@ def hooks_run(
     baseline: Optional[Path] = BASELINE_OPTION,
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Check the staged drafts (what the installed hook calls)."""
+    """Die vorgemerkten (staged) Entwürfe prüfen – das ruft der installierte Hook auf."""
     from edtool.engine import CheckOptions, parse_categories
     from edtool.hooks import check_staged, repo_root
     from edtool.messages import msg

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Path to styleguide.yaml (default: search upwards; or EDTOOL_STYLEGUIDE).")
+STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Pfad zur styleguide.yaml (sonst EDTOOL_STYLEGUIDE, sonst aufwärts gesucht).")
 
 
 def choice(key: str, names: tuple[str, ...]):
@@ -26,7 +26,7 @@ def choice(key: str, names: tuple[str, ...]):
 def format_option(names: tuple[str, ...] = ("text", "json"), default: str = "text"):
     """The one --format option: a choice among `names` (exit 2 with the German list otherwise)."""
     return typer.Option(default, "--format", callback=choice("cli.bad-format", names),
-                        help=f"Output format: {', '.join(names)}.")
+                        help=f"Ausgabeformat: {', '.join(names)}.")
 
 
 def fail(message: str, code: int = 2) -> None:

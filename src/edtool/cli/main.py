@@ -29,7 +29,7 @@ class _ErrorBoundary(TyperGroup):
 app = typer.Typer(
     cls=_ErrorBoundary,
     name="edtool",
-    help="Editorial toolkit for a German tech-news desk: scaffold, check and publish drafts.",
+    help="Werkzeug für die Redaktion: Entwürfe anlegen, prüfen, freigeben und veröffentlichen.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -46,10 +46,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
-                                           help="Show the version and exit."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for internal errors."),
+                                           help="Version zeigen und beenden."),
+    debug: bool = typer.Option(False, "--debug", help="Bei internen Fehlern den Traceback zeigen."),
     styleguide: Optional[Path] = typer.Option(None, "--styleguide",
-                                              help="Path to styleguide.yaml for every command (default: search upwards; or EDTOOL_STYLEGUIDE)."),
+                                              help="Pfad zur styleguide.yaml für jeden Befehl (sonst EDTOOL_STYLEGUIDE, sonst aufwärts gesucht)."),
 ) -> None:
     """edtool: drafts, house style, grammar and publishing for the news desk."""
     from edtool.desk import GLOBAL_STYLEGUIDE

@@ -21,7 +21,7 @@ def new(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing draft."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Create a new draft and print its path."""
+    """Einen neuen Entwurf aus der Vorlage der Redaktion anlegen und seinen Pfad ausgeben."""
     from edtool.checks.dateline import normalise_places
     from edtool.newdraft import NewDraft, create_draft, git_user_name
 

@@ -11,7 +11,7 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
 
-server_app = typer.Typer(help="Manage the local LanguageTool server (grammar and spelling).",
+server_app = typer.Typer(help="Den lokalen LanguageTool-Server verwalten (Grammatik und Rechtschreibung).",
                          no_args_is_help=True)
 
 FORMAT_OPTION = format_option()
@@ -45,7 +45,7 @@ def _echo(data: dict, fmt: str, text: str) -> None:
 @server_app.command("install")
 def install_command(force: bool = typer.Option(False, "--force", help="Install again even if already installed."),
                     fmt: str = FORMAT_OPTION) -> None:
-    """Install LanguageTool from Maven Central into edtool's cache folder (once; needs Java 17+ and mvn)."""
+    """LanguageTool aus Maven Central in den Cache-Ordner von edtool installieren (einmal; braucht Java 17+ und mvn)."""
     from edtool.languagetool import LanguageToolError, lib_dir
     from edtool.languagetool.install import install
     from edtool.messages import msg
@@ -67,7 +67,7 @@ def install_command(force: bool = typer.Option(False, "--force", help="Install a
 def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FORMAT_OPTION,
                   idle_minutes: Optional[float] = typer.Option(
                       None, "--idle-minutes", help="Stop after this many idle minutes (default: grammar.idle_minutes, 30; 0 = never). Applies to a running server too.")) -> None:
-    """Start the local LanguageTool server (or report the one already running)."""
+    """Den lokalen LanguageTool-Server starten (oder den laufenden melden)."""
     import math
 
     from edtool.cli.progress import attach
@@ -101,7 +101,7 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
 
 @server_app.command("stop")
 def stop_command(fmt: str = FORMAT_OPTION) -> None:
-    """Stop the local LanguageTool server (only the one this cache folder started)."""
+    """Den lokalen LanguageTool-Server beenden (nur den, den dieser Cache-Ordner gestartet hat)."""
     from edtool.cli.progress import attach
     from edtool.languagetool.server import STATE, stop, state_path
     from edtool.messages import msg
@@ -122,7 +122,7 @@ def stop_command(fmt: str = FORMAT_OPTION) -> None:
 
 @server_app.command("status")
 def status_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FORMAT_OPTION) -> None:
-    """Show whether a LanguageTool server runs, where, and which version."""
+    """Zeigen, ob ein LanguageTool-Server läuft, wo und in welcher Version."""
     from edtool.languagetool.server import server_info, status
     from edtool.messages import msg
 

@@ -10,7 +10,7 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, format_option, load_guide
 
-styleguide_app = typer.Typer(help="Work on styleguide.yaml: test the rules against their examples.",
+styleguide_app = typer.Typer(help="An der styleguide.yaml arbeiten: die Regeln an ihren Beispielen testen.",
                              no_args_is_help=True)
 
 
@@ -24,7 +24,7 @@ def rules(
     fmt: str = format_option(),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """List the house style rules with kind, level and message."""
+    """Die Hausstil-Regeln mit Art, Stufe und Meldung auflisten."""
     style = _compiled(load_guide(styleguide))
     rows = [{"id": r.id, "kind": r.KIND, "level": r.severity.value, "levels": r.levels(), "enabled": r.enabled,
              "fixable": r.fixable, "scopes": sorted(r.scopes), "message": r.message, "link": r.link}
@@ -42,7 +42,7 @@ def rules(
 
 @styleguide_app.command("test")
 def test_examples(styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
-    """Run every rule's examples (flag: must be reported, accept: must not); exit 1 on a failure."""
+    """Die Beispiele jeder Regel prüfen (flag: muss gemeldet werden, accept: darf nicht); Exit-Status 1 bei einem Fehlschlag."""
     from edtool.checks.style.examples import run_examples
     from edtool.messages import msg
 

@@ -9,7 +9,7 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
 
-vocabulary_app = typer.Typer(help="The desk's vocabulary: words and names the spelling check accepts.",
+vocabulary_app = typer.Typer(help="Das Vokabular der Redaktion: Wörter und Namen, die die Rechtschreibprüfung annimmt.",
                              no_args_is_help=True)
 
 
@@ -19,8 +19,8 @@ def learn_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="List the words that would be added; write nothing."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Add the names and terms of the published articles that LanguageTool does not know to the word
-    list named in styleguide.yaml (vocabulary.learned). Review the list and commit it."""
+    """Namen und Begriffe der veröffentlichten Artikel, die LanguageTool nicht kennt, in die Wortliste der
+    styleguide.yaml (vocabulary.learned) aufnehmen. Die Liste danach durchsehen und committen."""
     from edtool.languagetool import LanguageToolError
     from edtool.lexicon import learn
     from edtool.messages import msg

@@ -12,7 +12,7 @@ import typer
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
 
 EDITOR_HELP = "Name of the editor (or EDTOOL_EDITOR)."
-hooks_app = typer.Typer(help="Git pre-commit hook that checks staged drafts.", no_args_is_help=True)
+hooks_app = typer.Typer(help="Git-pre-commit-Hook, der die vorgemerkten Entwürfe prüft.", no_args_is_help=True)
 
 
 def _drafts_dir(guide) -> Path:
@@ -48,7 +48,7 @@ def submit(
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository to check the slug against (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Submit drafts for review (draft -> review). Refused when another article owns the slug."""
+    """Entwürfe zur Prüfung einreichen (draft → review). Abgelehnt, wenn ein anderer Artikel den Slug schon hat."""
     from edtool.workflow import submit as do_submit
 
     guide = load_guide(styleguide)
@@ -60,7 +60,7 @@ def approve(
     editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Approve drafts (review -> approved). Refused while checks find errors, or for the article's author."""
+    """Entwürfe freigeben (review → approved). Abgelehnt, solange die Prüfung Fehler findet, oder für die eigene Autorin."""
     from edtool.workflow import approve as do_approve
 
     guide = load_guide(styleguide)
@@ -73,7 +73,7 @@ def reject(
     reason: str = typer.Option(..., "--reason", help="Why the draft goes back to its author."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Send drafts back to their authors (review/approved -> draft), with a reason."""
+    """Entwürfe mit Begründung an die Autoren zurückgeben (review/approved → draft)."""
     from edtool.workflow import reject as do_reject
 
     guide = load_guide(styleguide)
@@ -85,7 +85,7 @@ def status(
     fmt: str = format_option(),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Board of all drafts: status, title, author, date, approval and check counts."""
+    """Übersicht aller Entwürfe: Status, Titel, Autor, Datum, Freigabe und Zahl der Befunde."""
     from edtool.messages import msg
     from edtool.workflow import board
 
@@ -251,9 +251,9 @@ def publish(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written and committed; change nothing."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Publish approved drafts into the content repository (one commit per article).
+    """Freigegebene Entwürfe ins Inhalts-Repository veröffentlichen (ein Commit pro Artikel).
 
-    With only --push, push the commits that are still pending."""
+    Nur mit --push: die noch ausstehenden Commits übertragen."""
     from edtool.messages import msg
     from edtool.publish import Publisher, drafts_to_publish
 
@@ -287,7 +287,7 @@ def unpublish(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be committed; change nothing."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Retract a published article with a commit of its own; the draft goes back to draft."""
+    """Einen veröffentlichten Artikel mit eigenem Commit offline nehmen; der Entwurf geht zurück auf draft."""
     from edtool.publish import Publisher
 
     guide = load_guide(styleguide)
@@ -306,7 +306,7 @@ def hooks_install(
     baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Let the hook leave out the findings accepted in FILE."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Install .git/hooks/pre-commit: checks staged drafts before each commit."""
+    """.git/hooks/pre-commit installieren: prüft vor jedem Commit die vorgemerkten Entwürfe."""
     from edtool.hooks import HookError, install
     from edtool.messages import msg
 
