@@ -9,9 +9,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from conftest import GOOD_FRONT_MATTER, make_draft
 from edtool import __version__
 from edtool.cli.main import app
-from conftest import GOOD_FRONT_MATTER, make_draft
 
 FAST = ["--only", "file,metadata,dateline"]
 

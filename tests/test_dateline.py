@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import GOOD_FRONT_MATTER, make_draft
 from edtool.checks.dateline import check_dateline, parse_dateline
 from edtool.draft import Draft
-from conftest import GOOD_FRONT_MATTER, make_draft
 
 BODY_LINE = 14  # first body line after the front matter of make_draft()
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from edtool.draft import Draft, DraftError
 from conftest import GOOD_FRONT_MATTER, make_draft
+from edtool.draft import Draft, DraftError
 
 
 def test_positions_count_characters_not_bytes():

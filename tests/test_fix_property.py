@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fix_oracle as O
+from conftest import REPO
 from edtool.diagnostics import Category, Diagnostic, Fix, Severity
 from edtool.draft import Draft
 from edtool.fix import fix_bytes, make_runner
-from conftest import REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import GOOD_FRONT_MATTER, make_draft
 
@@ -268,8 +269,8 @@ def test_github_limits_and_job_summary(tmp_path, errors, warnings):
 def test_github_job_summary_escapes_table_cells(tmp_path):
     from edtool.diagnostics import Category, Diagnostic, Severity
     from edtool.engine import FileResult
-    from edtool.formats.github import job_summary
     from edtool.formats import Report
+    from edtool.formats.github import job_summary
 
     d = Diagnostic("a|b.md", 2, 3, 2, 4, "style.x", Category.STYLE, Severity.INFO, "eins | zwei\ndrei")
     table = job_summary(Report([FileResult("a|b.md", [d])]))

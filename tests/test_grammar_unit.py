@@ -108,9 +108,7 @@ def test_positions_map_back_through_markup(guide, tmp_path, isolated_cache):
 
 
 def test_second_check_is_served_from_the_cache(guide, tmp_path, isolated_cache):
-    from edtool.checks.grammar import check_grammar
-
-    from edtool.checks.grammar import blocks_of, pieces_of
+    from edtool.checks.grammar import blocks_of, check_grammar, pieces_of
 
     draft = Draft.load(FIXTURE)
     session, fake = fake_session(guide, WORDS, tmp_path)

@@ -11,8 +11,8 @@ import pytest
 from edtool.checks.style import check_style
 from edtool.checks.style.text import WORD, sentence_spans
 from edtool.draft import Draft
-from edtool.fix import fix_bytes, make_runner
 from edtool.engine import CheckOptions
+from edtool.fix import fix_bytes, make_runner
 from edtool.styleguide import StyleGuide
 
 BODY = 5

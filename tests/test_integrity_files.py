@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from edtool.fsutil import atomic_write, is_temp_name, remove_stale_temps
 from conftest import make_draft
+from edtool.fsutil import atomic_write, is_temp_name, remove_stale_temps
 
 FAST = ["--only", "file,metadata,dateline,style", "--format", "json"]
 TYPO = make_draft(body="HOUSTON / LONDON (IT BOLTWISE) – Ein Text mit z.B. einem Fehler.\n")

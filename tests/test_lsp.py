@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from lsprotocol import types as T
 
 from conftest import GOOD_FRONT_MATTER, edtool_executable, make_draft
 from lsp_support import Editor, run
-
-from lsprotocol import types as T
 
 # Umlauts, „quotes“ and two emoji (outside the BMP: two UTF-16 units, four UTF-8 bytes) before
 # the findings on the same line: a hyphen after the agency (dateline.dash) and "Mrd." (style).
@@ -181,7 +180,7 @@ def test_typing_burst_is_debounced_and_ends_on_the_last_version(desk, lsp_env):
         text = editor.texts[uri]
         word = "Weltraum"
         column = len("Der Text ".encode("utf-16-le")) // 2
-        for i, char in enumerate(word):  # one keystroke every 20 ms at the end of the file
+        for char in word:  # one keystroke every 20 ms at the end of the file
             line = text.count("\n")
             text += char
             editor.change(uri, (line, len(text.split("\n")[-1]) - 1), (line, len(text.split("\n")[-1]) - 1), char, text)
@@ -317,7 +316,7 @@ def test_languagetool_down_style_still_arrives_with_one_notice(desk, lsp_env):
         await editor.diagnostics(uri, 1, where=lambda ds: ds)
         await editor.wait(lambda: editor.messages, 30, "the notice")
         text = editor.texts[uri]
-        for i in range(5):  # keystrokes and a save: no second notice
+        for _ in range(5):  # keystrokes and a save: no second notice
             line = text.count("\n")
             column = len(text.split("\n")[-1])
             text += "x"

@@ -17,8 +17,6 @@ from conftest import GOOD_FRONT_MATTER, make_draft
 from lsp_support import Editor, run
 from test_lsp import as_tuple, desk  # noqa: F401 (desk is a fixture)
 
-from lsprotocol import types as T
-
 pytestmark = pytest.mark.languagetool
 
 PARAGRAPHS = [

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import GOOD_FRONT_MATTER, make_draft
 from edtool.checks.metadata import check_metadata
 from edtool.draft import Draft
 from edtool.styleguide import StyleGuide, StyleGuideError
-from conftest import GOOD_FRONT_MATTER, make_draft
 
 
 def findings(front_matter: str, guide):
@@ -15,12 +15,12 @@ def findings(front_matter: str, guide):
 
 
 def replace_field(key: str, line: str) -> str:
-    lines = [line if l.startswith(f"{key}:") else l for l in GOOD_FRONT_MATTER.splitlines()]
+    lines = [line if row.startswith(f"{key}:") else row for row in GOOD_FRONT_MATTER.splitlines()]
     return "\n".join(lines) + "\n"
 
 
 def without(key: str) -> str:
-    return "".join(l + "\n" for l in GOOD_FRONT_MATTER.splitlines() if not l.startswith(f"{key}:"))
+    return "".join(row + "\n" for row in GOOD_FRONT_MATTER.splitlines() if not row.startswith(f"{key}:"))
 
 
 def test_good_front_matter_is_clean(guide):
@@ -53,7 +53,7 @@ def test_each_field_rule_points_at_its_key(guide, key, line, rule, words):
     front = replace_field(key, line)
     result = findings(front, guide)
     assert [d.rule for d in result] == [rule]
-    expected_line = 1 + next(i for i, l in enumerate(front.splitlines(), 1) if l.startswith(f"{key}:"))
+    expected_line = 1 + next(i for i, row in enumerate(front.splitlines(), 1) if row.startswith(f"{key}:"))
     assert (result[0].line, result[0].column) == (expected_line, 1)
     assert words in result[0].message
     assert result[0].severity.value == "error"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_draft
 from edtool.draft import Draft
 from edtool.prose import STAND_IN, prose_of
-from conftest import make_draft
 
 MARKDOWN = """\
 HOUSTON / LONDON (IT BOLTWISE) – Ein *kursiver* und **fetter** Satz mit [Link](https://example.org/a_(b) "Titel")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edtool.checks import newsrules
 from edtool.checks.spelling import Article, Context, context_at, distance, judge

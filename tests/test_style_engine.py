@@ -160,8 +160,8 @@ def test_a_fix_that_keeps_the_text_of_a_nested_one_goes_first():
 
 def test_fix_applies_neither_of_two_contradicting_fixes(guide):
     """"20%" as "20 %" (a unit rule) and as "20 Prozent" (a percent rule): the writer chooses."""
-    from edtool.fix import fix_bytes, make_runner
     from edtool.engine import CheckOptions
+    from edtool.fix import fix_bytes, make_runner
 
     text = make_draft(body="HOUSTON / LONDON (IT BOLTWISE) – Der Akku hält 20%.\n")
     own = ("rules:\n"
@@ -207,7 +207,7 @@ def test_broken_style_guide_exits_2_with_position(run_edtool, desk):
     text = (desk / "styleguide.yaml").read_text(encoding="utf-8")
     (desk / "styleguide.yaml").write_text(text.replace("kind: readability", "kind: lesbarkeit"), encoding="utf-8")
     (desk / "drafts" / "a.md").write_text(make_draft(body=BAD), encoding="utf-8")
-    line = next(i for i, l in enumerate((desk / "styleguide.yaml").read_text().splitlines(), 1) if "lesbarkeit" in l)
+    line = next(i for i, row in enumerate((desk / "styleguide.yaml").read_text().splitlines(), 1) if "lesbarkeit" in row)
     for args in (("check", *NO_GRAMMAR), ("rules",), ("styleguide", "test")):
         result = run_edtool(*args, cwd=desk)
         assert result.returncode == 2, (args, result.stdout, result.stderr)

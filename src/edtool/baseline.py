@@ -11,7 +11,6 @@ The file is JSON, sorted, one finding per entry, meant to be reviewed in a pull 
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import hashlib
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 from edtool.diagnostics import Diagnostic
 from edtool.draft import Draft
 from edtool.engine import FileResult
+from edtool.errors import EdtoolError
 from edtool.messages import msg
 
 FORMAT_VERSION = 1

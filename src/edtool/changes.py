@@ -7,7 +7,6 @@ git does not track counts as changed throughout; a tracked file without changes 
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import os
 import re
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from edtool.diagnostics import Category, Diagnostic
 from edtool.engine import FileResult
+from edtool.errors import EdtoolError
 from edtool.messages import msg
 
 ALL = None  # every line counts as changed

@@ -10,7 +10,6 @@ into positions from their character index, never from YAML's own line count.
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import bisect
 import os
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from edtool.errors import EdtoolError
 from edtool.messages import msg
 
 BOM = "\ufeff"
@@ -146,7 +146,7 @@ class Draft:
             if Path(path).is_symlink() and not Path(path).exists():
                 raise DraftError("file.dangling-link", msg("file.dangling-link", target=display_path(
                     os.readlink(path)))) from None
-            raise DraftError("file.unreadable", msg("file.unreadable", reason=exc.strerror or str(exc)))
+            raise DraftError("file.unreadable", msg("file.unreadable", reason=exc.strerror or str(exc))) from None
         return cls.from_bytes(data, display_path(path))
 
     @classmethod
@@ -158,7 +158,7 @@ class Draft:
         except UnicodeDecodeError as exc:
             prefix = data[: exc.start].decode("utf-8", "replace")
             line, column = _line_column(prefix[1:] if prefix.startswith(BOM) else prefix)
-            raise DraftError("file.encoding", msg("file.encoding", byte=f"0x{data[exc.start]:02X}"), line, column)
+            raise DraftError("file.encoding", msg("file.encoding", byte=f"0x{data[exc.start]:02X}"), line, column) from None
         return cls.from_text(decoded, path)
 
     @classmethod

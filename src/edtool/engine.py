@@ -7,7 +7,6 @@ never imports LanguageTool's client).
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Callable, Iterable
 
 from edtool.diagnostics import CATEGORY_NAMES, Category, Diagnostic, Severity
 from edtool.draft import Draft, DraftError
+from edtool.errors import EdtoolError
 from edtool.messages import msg
 from edtool.notices import notify
 from edtool.styleguide import StyleGuide

@@ -12,7 +12,6 @@ A file is written atomically (through a symlink to its target), and only when it
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import difflib
 import os
 import re
@@ -22,6 +21,7 @@ from typing import Callable, Iterable
 
 from edtool.diagnostics import Category, Diagnostic
 from edtool.draft import BOM, Draft, DraftError
+from edtool.errors import EdtoolError
 from edtool.styleguide import StyleGuide
 
 FIX_CATEGORIES = (Category.STYLE, Category.DATELINE)

@@ -6,7 +6,6 @@ without force. `check_staged` checks what is staged, not the work tree: the blob
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import os
 import shlex
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from edtool.draft import Draft
 from edtool.engine import CheckOptions, FileResult, check_sources
+from edtool.errors import EdtoolError
 from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide

@@ -11,7 +11,6 @@ deletions made in review stay as they are; new words are appended under a dated 
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import datetime as dt
 import os
 import subprocess
@@ -19,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from edtool.errors import EdtoolError
 from edtool.styleguide import StyleGuide
 
 CONTENT_ENV = "EDTOOL_CONTENT_REPO"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from edtool.errors import EdtoolError
 from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide

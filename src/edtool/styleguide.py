@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from edtool.errors import EdtoolError
 from edtool.messages import msg
 
 FILE_NAME = "styleguide.yaml"

@@ -218,7 +218,7 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
     lower = word.lower()
     # 1. catches: the article's own spelling of this word, or a known name without its accent
     twins = article.folded.get(lower, Counter())
-    for twin, n in twins.most_common():
+    for twin, _count in twins.most_common():
         if twin != word and twin[1:] != word[1:] and twin[1:].lower() == word[1:].lower():
             return Verdict(True, "variant", twin)
     mine = article.count(word)

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from edtool import __version__
 from edtool.errors import EdtoolError
 
+
 class _ErrorBoundary(TyperGroup):
     """The one place an EdtoolError becomes its located German message and its class's exit status
     (for the console script and for CliRunner alike)."""

@@ -12,11 +12,11 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from edtool.checks.style import text as T
 from edtool.diagnostics import Category, Diagnostic, Fix, Severity
 from edtool.draft import Draft
 from edtool.prose import SCOPES, Segment
 from edtool.styleguide import StyleGuide, StyleGuideError
-from edtool.checks.style import text as T
 
 LEVELS = ("error", "warning", "info")
 COMMON_KEYS = {"id", "kind", "level", "message", "link", "scopes", "quotes", "exact", "examples",

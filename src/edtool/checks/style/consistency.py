@@ -3,7 +3,6 @@ later uses of another variant are flagged (fixable to the first one unless `fix:
 
 from __future__ import annotations
 
-
 from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, glued_before, word_alternation
 
 
