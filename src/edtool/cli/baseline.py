@@ -9,15 +9,19 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, load_guide
 
-baseline_app = typer.Typer(help="Die heutigen Befunde als bekannt festhalten (für check --baseline).", no_args_is_help=True)
+baseline_app = typer.Typer(help="Die heutigen Befunde als bekannt festhalten (für check "
+                                "--baseline).", no_args_is_help=True)
 
 
 @baseline_app.command("write")
 def write(
-    file: Path = typer.Argument(..., help="Baseline file to write (JSON; commit it to the desk repository)."),
-    paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: drafts/)."),
-    only: Optional[str] = typer.Option(None, "--only", help="Comma-separated categories to accept."),
-    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
+    file: Path = typer.Argument(..., help="Zu schreibende Baseline-Datei (JSON; ins Repository der Redaktion "
+                                          "committen)."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Entwurfsdateien oder Ordner (Standard: der "
+                                                            "Entwürfe-Ordner der Redaktion)."),
+    only: Optional[str] = typer.Option(None, "--only", help="Nur Befunde dieser Kategorien festhalten (mit Komma "
+                                                            "getrennt)."),
+    skip: Optional[str] = typer.Option(None, "--skip", help="Diese Kategorien auslassen (mit Komma getrennt)."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Die Entwürfe prüfen und jeden heutigen Befund in DATEI schreiben (ersetzt sie)."""

@@ -22,7 +22,8 @@ def format_option(default: str = "text"):
 FAIL_ON_OPTION = typer.Option("error", "--fail-on", callback=choice("cli.bad-fail-on", FAIL_ON_NAMES),
                               help="Ab welcher Stufe der Exit-Status 1 ist: error, warning, info oder never.")
 CHANGED_SINCE_OPTION = typer.Option(None, "--changed-since", metavar="REF",
-                                    help="Nur Befunde auf Zeilen melden, die sich gegenüber dieser Git-Revision geändert haben (z. B. origin/main).")
+                                    help="Nur Befunde auf Zeilen melden, die sich gegenüber dieser Git-Revision "
+                                         "geändert haben (z. B. origin/main).")
 BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE",
                                help="Die in dieser Datei festgehaltenen Befunde nicht melden (edtool baseline write).")
 
@@ -56,17 +57,22 @@ def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optio
 
 
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: drafts/)."),
-    only: Optional[str] = typer.Option(None, "--only", help="Comma-separated categories to report: file, metadata, dateline, style, grammar, spelling."),
-    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Entwurfsdateien oder Ordner (Standard: der "
+                                                            "Entwürfe-Ordner der Redaktion)."),
+    only: Optional[str] = typer.Option(None, "--only", help="Nur diese Kategorien melden (mit Komma getrennt): file, "
+                                                            "metadata, dateline, style, grammar, spelling."),
+    skip: Optional[str] = typer.Option(None, "--skip", help="Diese Kategorien auslassen (mit Komma getrennt)."),
     fmt: str = format_option(),
     fail_on: str = FAIL_ON_OPTION,
     changed_since: Optional[str] = CHANGED_SINCE_OPTION,
     baseline: Optional[Path] = BASELINE_OPTION,
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
-    require_grammar: bool = typer.Option(False, "--require-grammar", help="Exit 2 when LanguageTool cannot be reached."),
-    fix: bool = typer.Option(False, "--fix", help="Apply every fixable style and dateline finding, then report what is left."),
-    diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff; write nothing (exit 1 if any)."),
+    require_grammar: bool = typer.Option(False, "--require-grammar", help="Exit-Status 2, wenn LanguageTool nicht "
+                                                                          "erreichbar ist."),
+    fix: bool = typer.Option(False, "--fix", help="Jeden korrigierbaren Hausstil- und Ortsmarken-Befund anwenden, "
+                                                  "dann den Rest melden."),
+    diff: bool = typer.Option(False, "--diff", help="Die Änderungen von --fix als Unified Diff zeigen; nichts "
+                                                    "schreiben (Exit-Status 1, wenn es welche gibt)."),
 ) -> None:
     """Entwürfe prüfen: Metadaten, Ortsmarke, Hausstil, Grammatik und Rechtschreibung."""
     from edtool.cli.progress import attach
@@ -114,7 +120,7 @@ def register(app: typer.Typer) -> None:
 
 
 def hooks_run(
-    skip: Optional[str] = typer.Option(None, "--skip", help="Comma-separated categories to leave out."),
+    skip: Optional[str] = typer.Option(None, "--skip", help="Diese Kategorien auslassen (mit Komma getrennt)."),
     fmt: str = format_option(),
     fail_on: str = FAIL_ON_OPTION,
     changed_since: Optional[str] = CHANGED_SINCE_OPTION,

@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Pfad zur styleguide.yaml (sonst EDTOOL_STYLEGUIDE, sonst aufwärts gesucht).")
+STYLEGUIDE_OPTION = typer.Option(None, "--styleguide", help="Pfad zur styleguide.yaml (sonst EDTOOL_STYLEGUIDE, sonst "
+                                                            "aufwärts gesucht).")
 
 
 def choice(key: str, names: tuple[str, ...]):

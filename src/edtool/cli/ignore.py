@@ -20,8 +20,10 @@ def add(
     location: str = typer.Argument(..., help="Stelle der Meldung: DATEI:ZEILE:SPALTE (wie in der Ausgabe von check)."),
     rule: str = typer.Argument(..., help="Kennung der Regel, z. B. style.abbreviations.introduce."),
     reason: str = typer.Option("", "--reason", help="Warum die Meldung hier nicht zutrifft (Pflicht)."),
-    who: Optional[str] = typer.Option(None, "--who", help="Wer die Ausnahme verantwortet (Standard: git config user.name)."),
-    everywhere: bool = typer.Option(False, "--everywhere", help="Für diesen Text in allen Entwürfen, nicht nur in diesem Satz."),
+    who: Optional[str] = typer.Option(None, "--who", help="Wer die Ausnahme verantwortet (Standard: git config "
+                                                          "user.name)."),
+    everywhere: bool = typer.Option(False, "--everywhere", help="Für diesen Text in allen Entwürfen, nicht nur in "
+                                                                "diesem Satz."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Eine Meldung als nicht zutreffend in ignore.yaml eintragen (check, Hook und CI lesen sie)."""

@@ -12,9 +12,11 @@ from edtool.cli.common import STYLEGUIDE_OPTION, fail
 
 def lsp(
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
-    stdio: bool = typer.Option(True, "--stdio", hidden=True, help="LSP über stdin/stdout (der einzige Weg; angenommen für Editoren, die es übergeben)."),
+    stdio: bool = typer.Option(True, "--stdio", hidden=True, help="LSP über stdin/stdout (der einzige Weg; angenommen "
+                                                                  "für Editoren, die es übergeben)."),
 ) -> None:
-    """Sprachserver für Editoren: Befunde beim Schreiben, Schnellkorrekturen (LSP über stdin/stdout; Einrichtung: docs/lsp.md)."""
+    """Sprachserver für Editoren: Befunde beim Schreiben, Schnellkorrekturen
+    (LSP über stdin/stdout; Einrichtung: docs/lsp.md)."""
     from edtool.messages import msg
 
     try:

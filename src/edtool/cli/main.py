@@ -50,7 +50,8 @@ def main(
                                            help="Version zeigen und beenden."),
     debug: bool = typer.Option(False, "--debug", help="Bei internen Fehlern den Traceback zeigen."),
     styleguide: Optional[Path] = typer.Option(None, "--styleguide",
-                                              help="Pfad zur styleguide.yaml für jeden Befehl (sonst EDTOOL_STYLEGUIDE, sonst aufwärts gesucht)."),
+                                              help="Pfad zur styleguide.yaml für jeden Befehl (sonst "
+                                                   "EDTOOL_STYLEGUIDE, sonst aufwärts gesucht)."),
 ) -> None:
     """edtool: drafts, house style, grammar and publishing for the news desk."""
     from edtool.desk import GLOBAL_STYLEGUIDE

@@ -12,13 +12,14 @@ from edtool.cli.common import STYLEGUIDE_OPTION, fail, load_guide
 
 
 def new(
-    title: Optional[str] = typer.Argument(None, help="Headline of the article."),
-    author: Optional[str] = typer.Option(None, "--author", help="Author (default: git config user.name)."),
-    dateline: Optional[str] = typer.Option(None, "--dateline", help='Places of the dateline, e.g. "HOUSTON / LONDON".'),
-    category: Optional[str] = typer.Option(None, "--category", help="Category, e.g. Raumfahrt."),
-    tags: Optional[str] = typer.Option(None, "--tags", help="Comma-separated tags."),
-    directory: Optional[Path] = typer.Option(None, "--dir", help="Folder for the draft (default: drafts/)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing draft."),
+    title: Optional[str] = typer.Argument(None, help="Überschrift des Artikels."),
+    author: Optional[str] = typer.Option(None, "--author", help="Autor(in) (Standard: git config user.name)."),
+    dateline: Optional[str] = typer.Option(None, "--dateline", help='Orte der Ortsmarke, z. B. "HOUSTON / LONDON".'),
+    category: Optional[str] = typer.Option(None, "--category", help="Kategorie, z. B. Raumfahrt."),
+    tags: Optional[str] = typer.Option(None, "--tags", help="Schlagwörter, mit Komma getrennt."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="Ordner für den Entwurf (Standard: new.directory der "
+                                                                 "Redaktion)."),
+    force: bool = typer.Option(False, "--force", help="Einen vorhandenen Entwurf überschreiben."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Einen neuen Entwurf aus der Vorlage der Redaktion anlegen und seinen Pfad ausgeben."""

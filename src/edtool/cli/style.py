@@ -42,7 +42,8 @@ def rules(
 
 @styleguide_app.command("test")
 def test_examples(styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
-    """Die Beispiele jeder Regel prüfen (flag: muss gemeldet werden, accept: darf nicht); Exit-Status 1 bei einem Fehlschlag."""
+    """Die Beispiele jeder Regel prüfen (flag: muss gemeldet werden, accept: darf nicht);
+    Exit-Status 1 bei einem Fehlschlag."""
     from edtool.checks.style.examples import run_examples
     from edtool.messages import msg
 

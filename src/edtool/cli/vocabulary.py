@@ -15,8 +15,10 @@ vocabulary_app = typer.Typer(help="Das Vokabular der Redaktion: Wörter und Name
 
 @vocabulary_app.command("learn")
 def learn_command(
-    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List the words that would be added; write nothing."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo",
+                                                help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, "
+                                                     "oder publish.content_repo)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Die Wörter zeigen, die hinzukämen; nichts schreiben."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Namen und Begriffe der veröffentlichten Artikel, die LanguageTool nicht kennt, in die Wortliste der
