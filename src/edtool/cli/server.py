@@ -43,7 +43,7 @@ def _echo(data: dict, fmt: str, text: str) -> None:
 
 
 @server_app.command("install")
-def install_command(force: bool = typer.Option(False, "--force", help="Install again even if already installed."),
+def install_command(force: bool = typer.Option(False, "--force", help="Erneut installieren, auch wenn LanguageTool schon installiert ist."),
                     fmt: str = FORMAT_OPTION) -> None:
     """LanguageTool aus Maven Central in den Cache-Ordner von edtool installieren (einmal; braucht Java 17+ und mvn)."""
     from edtool.languagetool import LanguageToolError, lib_dir
@@ -66,7 +66,7 @@ def install_command(force: bool = typer.Option(False, "--force", help="Install a
 @server_app.command("start")
 def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FORMAT_OPTION,
                   idle_minutes: Optional[float] = typer.Option(
-                      None, "--idle-minutes", help="Stop after this many idle minutes (default: grammar.idle_minutes, 30; 0 = never). Applies to a running server too.")) -> None:
+                      None, "--idle-minutes", help="Nach so vielen Minuten ohne Nutzung beenden (Vorgabe: grammar.idle_minutes, 30; 0 = nie). Gilt auch für einen schon laufenden Server.")) -> None:
     """Den lokalen LanguageTool-Server starten (oder den laufenden melden)."""
     import math
 
