@@ -58,6 +58,15 @@ class Diagnostic:
     fix: Fix | None = None
     source: str = field(default="", compare=False)  # optional matched text, for reporters
 
+    @classmethod
+    def span(cls, draft, start: int, end: int, rule: str, category: Category, severity: Severity, message: str,
+             suggestions=(), fix: Fix | None = None) -> "Diagnostic":
+        """A finding over the draft's source characters [start, end) (offsets into Draft.text)."""
+        line, column = draft.position(start)
+        end_line, end_column = draft.position(end)
+        return cls(draft.path, line, column, end_line, end_column, rule, category, severity, message,
+                   tuple(suggestions), fix)
+
     @property
     def fixable(self) -> bool:
         return self.fix is not None

@@ -110,11 +110,9 @@ def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], war
             style_ids = _style_ids(guide) if style_ids is None else style_ids
             for name in names:
                 if not _known(name, style_ids):
-                    line, column = draft.position(comment.start)
-                    end_line, end_column = draft.position(comment.end)
-                    warnings.append(Diagnostic(draft.path, line, column, end_line, end_column, UNKNOWN_RULE,
-                                               Category.STYLE, Severity.WARNING,
-                                               msg("style.switch-unknown", switch=f"edtool-{action}", rule=name)))
+                    warnings.append(Diagnostic.span(draft, comment.start, comment.end, UNKNOWN_RULE, Category.STYLE,
+                                                    Severity.WARNING,
+                                                    msg("style.switch-unknown", switch=f"edtool-{action}", rule=name)))
         if action == "disable-next-line":
             line, _ = draft.position(comment.end)
             target = line + 1

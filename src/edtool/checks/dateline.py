@@ -111,13 +111,11 @@ class _Reporter:
     def add(self, rule: str, span: tuple[int, int], message: str, suggestions=(), fixable=False,
             severity=Severity.ERROR) -> None:
         start, end = self.segment.source_span(*span)
-        line, column = self.draft.position(start)
-        end_line, end_column = self.draft.position(end)
         fix = None
         if fixable and suggestions and self.segment.is_verbatim(*span):
             fix = Fix(start, end, suggestions[0], self.segment.text[span[0]:span[1]])
-        self.found.append(Diagnostic(self.draft.path, line, column, end_line, end_column, rule,
-                                     Category.DATELINE, severity, message, tuple(suggestions), fix))
+        self.found.append(Diagnostic.span(self.draft, start, end, rule, Category.DATELINE, severity, message,
+                                          suggestions, fix))
 
 
 def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
@@ -130,9 +128,8 @@ def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
 
     segment = prose_of(draft).first_paragraph
     if segment is None:
-        line, column = draft.position(draft.body_start)
-        return [Diagnostic(draft.path, line, column, line, column, "dateline.missing", Category.DATELINE,
-                           Severity.ERROR, msg("dateline.missing", example=example), (example,))]
+        return [Diagnostic.span(draft, draft.body_start, draft.body_start, "dateline.missing", Category.DATELINE,
+                                Severity.ERROR, msg("dateline.missing", example=example), (example,))]
     report = _Reporter(draft, segment)
     parsed = parse_dateline(segment.text)
     if parsed is None:

@@ -155,10 +155,7 @@ def check_metadata(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
             start, end = draft.fm_start, draft.fm_start + 3
         else:
             start, end = pos.key_start, pos.value_end if pos.value_end > pos.key_start else pos.key_end
-        line, column = draft.position(start)
-        end_line, end_column = draft.position(end)
-        found.append(Diagnostic(draft.path, line, column, end_line, end_column, rule, Category.METADATA,
-                                severity, message, tuple(suggestions)))
+        found.append(Diagnostic.span(draft, start, end, rule, Category.METADATA, severity, message, suggestions))
 
     for error in validator.iter_errors(draft.front_matter):
         path = list(error.instance_path)
