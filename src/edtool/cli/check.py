@@ -31,25 +31,19 @@ BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE",
 def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optional[Path] = None,
            base: Optional[Path] = None) -> int:
     """Filter (changed lines, baseline), print in the chosen format, return the exit status."""
-    from edtool.baseline import Baseline, BaselineError
+    from edtool.baseline import Baseline
     from edtool.formats import formatter
     from edtool.formats.base import Report, exit_status
 
     base = base or Path.cwd()
     if changed is not None:
-        from edtool.changes import ChangesError, keep_changed
+        from edtool.changes import keep_changed
 
-        try:
-            for result in results:
-                keep_changed(result, changed(result))
-        except ChangesError as exc:
-            fail(str(exc))
+        for result in results:
+            keep_changed(result, changed(result))
     accepted = {}
     if baseline is not None:
-        try:
-            accepted = Baseline.load(baseline).split(results, base)
-        except BaselineError as exc:
-            fail(str(exc))
+        accepted = Baseline.load(baseline).split(results, base)
     report = Report(results, guide, accepted, base, str(baseline) if baseline is not None else "")
     formatter(fmt).write(report, sys.stdout)
     sys.stdout.flush()
