@@ -33,8 +33,3 @@ class EdtoolError(Exception):
         where = self.location
         return f"{where}: {text}" if where else text
 
-
-class RefusedError(EdtoolError):
-    """The command understood the request and refuses it (exit 1)."""
-
-    exit_code = 1
