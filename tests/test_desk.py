@@ -65,7 +65,8 @@ def test_the_exempt_commands_exist():
     assert set(NO_DESK) <= {name for name, _ in COMMANDS}
 
 
-@pytest.mark.parametrize("name,command", [c for c in COMMANDS if c[0] not in NO_DESK], ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name,command", [c for c in COMMANDS if c[0] not in NO_DESK],
+                         ids=lambda v: v if isinstance(v, str) else "")
 def test_every_command_reports_a_broken_styleguide_at_its_line(name, command, broken_desk, monkeypatch, capsys):
     desk, line, column = broken_desk
     monkeypatch.chdir(desk / "drafts")  # from a subfolder: the desk is found upwards

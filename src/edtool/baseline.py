@@ -117,7 +117,8 @@ class Baseline:
             except (KeyError, TypeError):
                 line = _entry_line(text, n)
                 raise BaselineError(msg("baseline.invalid", path=path, line=line, column=1,
-                                        problem=f"Eintrag {n + 1} braucht path, rule, text, context (Text) und occurrence (Zahl)")) from None
+                                        problem=f"Eintrag {n + 1} braucht path, rule, text, context (Text) "
+                                                "und occurrence (Zahl)")) from None
             keys.add(key)
         return cls(path, keys)
 

@@ -158,7 +158,8 @@ class Draft:
         except UnicodeDecodeError as exc:
             prefix = data[: exc.start].decode("utf-8", "replace")
             line, column = _line_column(prefix[1:] if prefix.startswith(BOM) else prefix)
-            raise DraftError("file.encoding", msg("file.encoding", byte=f"0x{data[exc.start]:02X}"), line, column) from None
+            message = msg("file.encoding", byte=f"0x{data[exc.start]:02X}")
+            raise DraftError("file.encoding", message, line, column) from None
         return cls.from_text(decoded, path)
 
     @classmethod

@@ -48,7 +48,8 @@ def hook_path(root: Path) -> Path:
 
 
 def script(skip: str | None, baseline: str | None = None) -> str:
-    args = "hooks run" + (f" --skip {skip}" if skip else "") + (f" --baseline {shlex.quote(baseline)}" if baseline else "")
+    args = "hooks run" + (f" --skip {skip}" if skip else "")
+    args += f" --baseline {shlex.quote(baseline)}" if baseline else ""
     python = shlex.quote(sys.executable)
     return (f"#!/bin/sh\n{MARKER}\n# Checks the staged drafts; installed by `edtool hooks install`.\n"
             f"if [ -x {python} ]; then exec {python} -m edtool {args}; fi\n"

@@ -15,7 +15,8 @@ from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
 
-GERMAN_REPLACEMENTS = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["ß", "ss"], ["ẞ", "SS"]]
+GERMAN_REPLACEMENTS = [["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ä", "ae"], ["ö", "oe"], ["ü", "ue"],
+                       ["ß", "ss"], ["ẞ", "SS"]]
 
 DEFAULT_FRONT_MATTER: dict[str, Any] = {
     "title": "{title}", "slug": "{slug}", "author": "{author}", "date": "{date}", "dateline": "{dateline}",

@@ -351,7 +351,8 @@ class _InlineWalker:
                 start, end = rule
                 newline = self.content.find("\n", start, end)
                 self.builder.stand_in(" ", self.offsets[start if newline == -1 else newline])
-            elif kind in ("code_inline", "html_inline", "image") or (kind == "link_open" and token.markup == "autolink"):
+            elif kind in ("code_inline", "html_inline", "image") or (kind == "link_open"
+                                                                      and token.markup == "autolink"):
                 start, end = rule
                 if kind == "link_open":
                     autolinks = 1

@@ -106,7 +106,8 @@ def load_settings(guide: StyleGuide) -> GrammarSettings:
             try:
                 severity[str(key)] = Severity.parse(str(value))
             except ValueError:
-                raise guide.error(f"Stufe „{value}“ unbekannt (error, warning, info)", "grammar", "severity", key) from None
+                raise guide.error(f"Stufe „{value}“ unbekannt (error, warning, info)",
+                                  "grammar", "severity", key) from None
         language = section.get("language") or guide.get("language") or "de-DE"
         if language not in LANGUAGES:
             raise guide.error(msg("grammar.bad-language", language=language, allowed=", ".join(LANGUAGES)),
@@ -206,7 +207,8 @@ class GrammarSession:
             if exc.kind != "crashed":
                 self.failure = exc
                 raise
-            answers = self.client(restart=True, language=language).check_many(joined, language, WORKERS)  # killed: start anew once
+            # killed: start anew once
+            answers = self.client(restart=True, language=language).check_many(joined, language, WORKERS)
         out: dict[str, list] = {}
         for group, matches in zip(groups, answers):
             out.update(_split(group, matches))
@@ -445,7 +447,8 @@ def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | Non
         for piece, matches in zip(pieces, results):
             accepted = _accepted_spans(piece.text, vocabulary)
             for match in matches:
-                if _is_speller(match) and not _accepted(piece.text, match.offset, match.offset + match.length, accepted):
+                stop = match.offset + match.length
+                if _is_speller(match) and not _accepted(piece.text, match.offset, stop, accepted):
                     start, end = _speller_span(piece.text, match.offset, match.length)
                     candidates.append((piece, match, start, end))
         tags = draft.front_matter.get("tags")

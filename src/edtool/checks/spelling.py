@@ -257,7 +257,8 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
         return Verdict(False, "name:particle")
     # 3. a near suggestion is what a slip looks like (for a short capitalised word, the class of
     #    names, only two swapped letters are: "Schaub"/"Schub", "Renfe"/"Rente" are no slips)
-    if any(_near(word, rep, article, strict=is_capitalised(word)) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
+    strict = is_capitalised(word)
+    if any(_near(word, rep, article, strict=strict) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
     if any(_near(word, rep, article, swap_only=True) for rep in replacements if rep):
         return Verdict(True, "typo")  # two swapped neighbours, at any rank: the classic slip

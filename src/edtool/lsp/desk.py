@@ -241,7 +241,8 @@ class Desk:
         except Exception as exc:  # e.g. the HTTP client's own error: grammar is unchecked, style goes on
             import traceback
 
-            found, unavailable = [], [ServiceUnavailable(msg("grammar.unchecked", reason=f"{type(exc).__name__}: {exc}"))]
+            reason = f"{type(exc).__name__}: {exc}"
+            found, unavailable = [], [ServiceUnavailable(msg("grammar.unchecked", reason=reason))]
             self.last_traceback = traceback.format_exc()
         if unavailable:
             self.grammar_down, self._down_at = unavailable[0].message, now

@@ -15,6 +15,7 @@ from edtool.checks.style.base import Context, Rule, RuleSpec
 from edtool.checks.style.text import WORD, syllables, words
 
 FORMULAS = ("flesch_amstad", "wiener_sachtextformel")
+FORMULA_NAMES = {"flesch_amstad": "Flesch-Amstad", "wiener_sachtextformel": "Wiener Sachtextformel"}
 
 
 _CACHE: dict[str, tuple[int, int, bool]] = {}
@@ -90,5 +91,5 @@ class Readability(Rule):
         first = words(seg.text, seg.start)
         start, end = first[0] if first else (seg.start, seg.start)
         ctx.report(self, seg, start, end, protect=False, score=f"{value:.1f}".replace(".", ","), limit=limit,
-                   formula={"flesch_amstad": "Flesch-Amstad", "wiener_sachtextformel": "Wiener Sachtextformel"}[self.formula],
+                   formula=FORMULA_NAMES[self.formula],
                    words=m["words"], sentences=m["sentences"])
