@@ -15,8 +15,6 @@ from edtool.cli.main import app, run
 NO_DESK = {
     "preview": "renders one file as readers see it; no desk setting is involved",
     "lsp": "a long-running server; a broken desk is reported to the editor as a diagnostic",
-    "server install": "installs LanguageTool into the cache folder; no desk involved",
-    "server stop": "stops the server this cache folder started; must work with any desk",
 }
 ARGUMENT_VALUES = {"location": "drafts/artikel.md:5:1", "rule": "style.x", "file": "baseline.json"}
 OPTION_VALUES = {"editor": "Lena Hoffmann", "reason": "Grund"}

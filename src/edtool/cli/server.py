@@ -44,7 +44,7 @@ def _echo(data: dict, fmt: str, text: str) -> None:
 
 @server_app.command("install")
 def install_command(force: bool = typer.Option(False, "--force", help="Erneut installieren, auch wenn LanguageTool schon installiert ist."),
-                    fmt: str = FORMAT_OPTION) -> None:
+                    fmt: str = FORMAT_OPTION, styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
     """LanguageTool aus Maven Central in den Cache-Ordner von edtool installieren (einmal; braucht Java 17+ und mvn)."""
     from edtool.languagetool import LanguageToolError, lib_dir
     from edtool.languagetool.install import install
@@ -52,6 +52,7 @@ def install_command(force: bool = typer.Option(False, "--force", help="Erneut in
 
     from edtool.cli.progress import attach
 
+    load_guide(styleguide, required=False)  # a broken desk is reported first, as by every command
     attach()
     try:
         marker = install(force=force)
@@ -100,12 +101,13 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
 
 
 @server_app.command("stop")
-def stop_command(fmt: str = FORMAT_OPTION) -> None:
+def stop_command(fmt: str = FORMAT_OPTION, styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
     """Den lokalen LanguageTool-Server beenden (nur den, den dieser Cache-Ordner gestartet hat)."""
     from edtool.cli.progress import attach
     from edtool.languagetool.server import STATE, stop, state_path
     from edtool.messages import msg
 
+    load_guide(styleguide, required=False)  # a broken desk is reported first, as by every command
     attach()  # says so when it has to wait for a start under way
     result = stop()
     if result.stopped:
