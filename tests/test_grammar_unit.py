@@ -81,7 +81,8 @@ def isolated_cache(tmp_path, monkeypatch):
 
 
 WORDS = {"das die": ("RELATIVPRONOMEN_STATT_DASS", "uncategorized"), "den neuen Auto": ("DE_AGREEMENT", "grammar"),
-         "Überaschung": ("GERMAN_SPELLER_RULE", "misspelling", "Überraschung"), "Bakanov": ("GERMAN_SPELLER_RULE", "misspelling"),
+         "Überaschung": ("GERMAN_SPELLER_RULE", "misspelling", "Überraschung"),
+         "Bakanov": ("GERMAN_SPELLER_RULE", "misspelling"),
          "HOUSTON": ("GERMAN_SPELLER_RULE", "misspelling"), "Fehlr": ("GERMAN_SPELLER_RULE", "misspelling"),
          "example": ("GERMAN_SPELLER_RULE", "misspelling")}
 

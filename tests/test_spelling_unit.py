@@ -89,7 +89,8 @@ def test_an_unknown_lowercase_word_with_a_close_suggestion_stays():
 
 
 def test_a_misspelt_name_beside_its_correct_form_is_a_catch():
-    text = "Außenministerin Jana Wolkow reist nach Rom. Wolkow trifft dort Kollegen. Danach sagte Wolkov, es gehe voran."
+    text = ("Außenministerin Jana Wolkow reist nach Rom. Wolkow trifft dort Kollegen. "
+            "Danach sagte Wolkov, es gehe voran.")
     v = verdict(text, "Wolkov", ["Wolkow", "Wolke"])
     assert v.keep and v.reason == "variant" and v.suggestion == "Wolkow"
     # the majority spelling itself is a name, not a variant of the slip
