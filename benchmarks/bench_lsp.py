@@ -134,13 +134,13 @@ async def measure(desk: Path, env: dict, edits: int, grammar: bool) -> dict:
     for i in range(warmup + edits):
         lines = editor.texts[uri].split("\n")
         k = i % len(PARAGRAPHS)
-        line = lines.index(next(l for l in lines if l.startswith(PARAGRAPHS[k][:40])))
+        line = lines.index(next(row for row in lines if row.startswith(PARAGRAPHS[k][:40])))
         end = len(lines[line].encode("utf-16-le")) // 2
         addition = " " + SENTENCES[i % len(SENTENCES)].format(n=stamp * 100 + i)
         lines[line] += addition
         sent = time.perf_counter()
         version = editor.change(uri, (line, end), (line, end), addition, "\n".join(lines))
-        await editor.wait(lambda: len([p for p in editor.published[uri] if p.version == version]) >= publishes,
+        await editor.wait(lambda v=version: len([p for p in editor.published[uri] if p.version == v]) >= publishes,
                           120, f"diagnostics for version {version}")
         got = [p for p in editor.published[uri] if p.version == version]
         if i >= warmup:
@@ -156,14 +156,14 @@ async def measure(desk: Path, env: dict, edits: int, grammar: bool) -> dict:
     burst = []
     for _round in range(3):
         lines = editor.texts[uri].split("\n")
-        line = lines.index(next(l for l in lines if l.startswith(PARAGRAPHS[1][:40])))
+        line = lines.index(next(row for row in lines if row.startswith(PARAGRAPHS[1][:40])))
         for char in f" Neu{stamp % 97}{_round}x":
             end = len(lines[line].encode("utf-16-le")) // 2
             lines[line] += char
             sent = time.perf_counter()
             version = editor.change(uri, (line, end), (line, end), char, "\n".join(lines))
             await asyncio.sleep(0.04)
-        await editor.wait(lambda: len([p for p in editor.published[uri] if p.version == version]) >= publishes,
+        await editor.wait(lambda v=version: len([p for p in editor.published[uri] if p.version == v]) >= publishes,
                           120, "burst diagnostics")
         got = [p for p in editor.published[uri] if p.version == version]
         burst.append(got[publishes - 1].at - sent)

@@ -128,7 +128,7 @@ def run_library(cases: int, seed: int, guide: StyleGuide, show: int) -> tuple[co
             counts["failure: load-crash"] += 1
             examples["load-crash"].append((data, repr(exc)))
         try:
-            check_sources([("d.md", lambda: Draft.from_bytes(data, "d.md"))], guide, options)
+            check_sources([("d.md", lambda data=data: Draft.from_bytes(data, "d.md"))], guide, options)
         except Exception as exc:  # noqa: BLE001
             counts["failure: check-crash"] += 1
             examples["check-crash"].append((data, f"{type(exc).__name__}: {exc}"))

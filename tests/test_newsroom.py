@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow_support import Newsroom, git, newsroom  # noqa: F401
-
 from edtool.draft import Draft
 from edtool.ninjs import validate
 from edtool.styleguide import StyleGuide
+from workflow_support import Newsroom, git, newsroom  # noqa: F401
 
 TARGET = "articles/2025/08/kuka-schweissroboter.md"
 NINJS = "articles/2025/08/kuka-schweissroboter.ninjs.json"

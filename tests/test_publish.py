@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from workflow_support import Newsroom, git, newsroom  # noqa: F401
-
 from edtool.draft import Draft
+from workflow_support import Newsroom, git, newsroom  # noqa: F401
 
 TARGET = "articles/2025/08/kuka-schweissroboter.md"
 NINJS = "articles/2025/08/kuka-schweissroboter.ninjs.json"
@@ -499,7 +498,8 @@ def test_same_draft_at_a_new_date_is_told_it_is_published_already(newsroom):
 
 
 # -- commit messages carry single-line, sanitised values ------------------------------------------------
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)
@@ -695,9 +695,17 @@ def test_unpublish_finds_the_article_by_history_when_the_pattern_moved(newsroom,
 
 
 # -- the parts on their own: plan (pure), transaction, content repository adapter -------------------------
-from edtool.publish.plan import (Facts, SlugOwner, check_shape, commit_to_record, plan_publish,  # noqa: E402
-                                 plan_unpublish, render, target_for)
 from edtool.publish.errors import PublishError  # noqa: E402
+from edtool.publish.plan import (  # noqa: E402
+    Facts,
+    SlugOwner,
+    check_shape,
+    commit_to_record,
+    plan_publish,
+    plan_unpublish,
+    render,
+    target_for,
+)
 from edtool.workflow import Person  # noqa: E402
 
 JONAS, KATRIN = Person("Jonas Weber", "jonas@example.org"), Person("Katrin Vogel", "katrin@example.org")

@@ -8,11 +8,10 @@ import sys
 
 import pytest
 
-from workflow_support import PROJECT, Newsroom, draft_text, edtool_command, newsroom  # noqa: F401
-
 from edtool.draft import Draft
 from edtool.styleguide import StyleGuide
 from edtool.workflow import WorkflowError, approve, edit_front_matter, reject, submit, write_if_unchanged
+from workflow_support import PROJECT, Newsroom, draft_text, edtool_command, newsroom  # noqa: F401
 
 
 def guide_of(room: Newsroom) -> StyleGuide:
@@ -317,7 +316,8 @@ def test_a_valid_approval_cannot_be_submitted_again(newsroom):
 
 
 # property: the digest changes with every change a reader could see, never with the workflow's own fields
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from edtool.workflow import WORKFLOW_FIELDS, approval_digest, check_four_eyes  # noqa: E402
 

@@ -7,7 +7,6 @@ by parsing the result again before it is written atomically.
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import hashlib
 import json
 import unicodedata
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from edtool.draft import BOM, Draft, DraftError
+from edtool.errors import EdtoolError
 from edtool.fsutil import atomic_write
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
@@ -94,8 +94,8 @@ def check_schedule(draft: Draft, moment: datetime) -> None:
             raise WorkflowError(msg("workflow.time-past", path=draft.path, key=key, value=draft.front_matter[key],
                                     now=moment.isoformat()))
     if publish_at is not None and embargo is not None and publish_at < embargo:
-        raise WorkflowError(msg("workflow.schedule-conflict", path=draft.path, publish_at=draft.front_matter["publish_at"],
-                                embargo=draft.front_matter["embargo"]))
+        raise WorkflowError(msg("workflow.schedule-conflict", path=draft.path,
+                                publish_at=draft.front_matter["publish_at"], embargo=draft.front_matter["embargo"]))
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -571,7 +571,8 @@ def _after_publication(draft: Draft, moment: datetime) -> dict[str, Any]:
             times[key] = scheduled(draft, key)
         except WorkflowError:
             times[key] = None
-    scheduled_for = times["publish_at"] if status == "approved" and times["publish_at"] and times["publish_at"] > moment else None
+    due_later = status == "approved" and times["publish_at"] and times["publish_at"] > moment
+    scheduled_for = times["publish_at"] if due_later else None
     published = bool(fm.get("published_at")) and status != "withdrawn"
     changed = published and (status != "published" or not _approval_holds(draft))
     info = {

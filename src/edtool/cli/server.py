@@ -46,11 +46,10 @@ def _echo(data: dict, fmt: str, text: str) -> None:
 def install_command(force: bool = typer.Option(False, "--force", help="Erneut installieren, auch wenn LanguageTool schon installiert ist."),
                     fmt: str = FORMAT_OPTION, styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
     """LanguageTool aus Maven Central in den Cache-Ordner von edtool installieren (einmal; braucht Java 17+ und mvn)."""
+    from edtool.cli.progress import attach
     from edtool.languagetool import LanguageToolError, lib_dir
     from edtool.languagetool.install import install
     from edtool.messages import msg
-
-    from edtool.cli.progress import attach
 
     load_guide(styleguide, required=False)  # a broken desk is reported first, as by every command
     attach()
@@ -104,7 +103,7 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
 def stop_command(fmt: str = FORMAT_OPTION, styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
     """Den lokalen LanguageTool-Server beenden (nur den, den dieser Cache-Ordner gestartet hat)."""
     from edtool.cli.progress import attach
-    from edtool.languagetool.server import STATE, stop, state_path
+    from edtool.languagetool.server import STATE, state_path, stop
     from edtool.messages import msg
 
     load_guide(styleguide, required=False)  # a broken desk is reported first, as by every command

@@ -188,7 +188,8 @@ def correct(
     Exit-Status: 0 vorgemerkt (oder veröffentlicht), 1 abgelehnt, 2 Veröffentlichung nicht möglich."""
     from edtool.publish import Publisher
     from edtool.publish.plan import Rules
-    from edtool.workflow import approve as do_approve, correct as do_correct
+    from edtool.workflow import approve as do_approve
+    from edtool.workflow import correct as do_correct
 
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)

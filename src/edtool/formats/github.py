@@ -48,8 +48,8 @@ def job_summary(report: Report) -> str:
     if rows:
         lines += [msg("format.github.summary-head"), "|---|---:|---:|---|---|---|"]
         for path, d in rows:
-            lines.append("| " + " | ".join(_cell(v) for v in (path, d.line, d.column, msg(f"severity.{d.severity.value}"),
-                                                                 f"`{d.rule}`", d.message)) + " |")
+            cells = (path, d.line, d.column, msg(f"severity.{d.severity.value}"), f"`{d.rule}`", d.message)
+            lines.append("| " + " | ".join(_cell(v) for v in cells) + " |")
     return "\n".join(lines) + "\n\n"
 
 

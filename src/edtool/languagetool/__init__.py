@@ -8,11 +8,12 @@ is actually sent (see client.py).
 
 from __future__ import annotations
 
-from edtool.errors import EdtoolError
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from edtool.errors import EdtoolError
 
 CACHE_ENV = "EDTOOL_CACHE_DIR"
 URL_ENV = "EDTOOL_LANGUAGETOOL_URL"

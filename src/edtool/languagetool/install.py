@@ -113,7 +113,8 @@ def write_launcher(lib: Path) -> None:
     while raw:
         lines.append(b" " + raw[: chunk - 1])
         raw = raw[chunk - 1 :]
-    manifest = b"Manifest-Version: 1.0\r\n" + b"\r\n".join(lines) + b"\r\nMain-Class: org.languagetool.server.HTTPServer\r\n\r\n"
+    main_class = b"\r\nMain-Class: org.languagetool.server.HTTPServer\r\n\r\n"
+    manifest = b"Manifest-Version: 1.0\r\n" + b"\r\n".join(lines) + main_class
     tmp = lib / (LAUNCHER + ".tmp")
     with zipfile.ZipFile(tmp, "w") as jar:
         jar.writestr("META-INF/MANIFEST.MF", manifest)

@@ -74,7 +74,9 @@ def start_ticks(pid: int) -> int | None:
     if not HAVE_PROC:
         started = _ps(pid, "lstart")
         try:
-            return int(time.mktime(time.strptime(" ".join(started.split()), "%a %b %d %H:%M:%S %Y"))) if started else None
+            if not started:
+                return None
+            return int(time.mktime(time.strptime(" ".join(started.split()), "%a %b %d %H:%M:%S %Y")))
         except ValueError:
             return None
     fields = _stat_fields(pid)

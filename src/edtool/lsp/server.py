@@ -416,7 +416,8 @@ class EdtoolServer(LanguageServer):
             return None
         doc = state.doc
         edits = doc.edits_since(int(arguments.get("version", -1)))
-        span = map_span(int(arguments.get("start", -1)), int(arguments.get("end", -1)), edits) if edits is not None else None
+        start, end = int(arguments.get("start", -1)), int(arguments.get("end", -1))
+        span = map_span(start, end, edits) if edits is not None else None
         finding = next((f for f in self.current(state) if span is not None and (f.start, f.end) == span
                         and f.diagnostic.rule == arguments.get("rule")), None)
         if finding is None:
@@ -440,7 +441,8 @@ class EdtoolServer(LanguageServer):
             ignore_doc, version, exists = open_state.doc, open_state.doc.version, True
         else:
             try:
-                ignore_doc, version, exists = TextDocument(target.as_uri(), target.read_text(encoding="utf-8")), None, True
+                existing = target.read_text(encoding="utf-8")
+                ignore_doc, version, exists = TextDocument(target.as_uri(), existing), None, True
             except FileNotFoundError:
                 ignore_doc, version, exists = TextDocument(target.as_uri(), ""), None, False
             except (OSError, UnicodeDecodeError):
@@ -460,10 +462,11 @@ class EdtoolServer(LanguageServer):
         else:
             workspace_edit = T.WorkspaceEdit(document_changes=[
                 T.CreateFile(uri=ignore_doc.uri, options=T.CreateFileOptions(ignore_if_exists=True)),
-                T.TextDocumentEdit(text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ignore_doc.uri, version=None),
-                                   edits=[T.TextEdit(range=T.Range(T.Position(0, 0), T.Position(0, 0)), new_text=edit[2])])])
-        await self.workspace_apply_edit_async(T.ApplyWorkspaceEditParams(edit=workspace_edit,
-                                                                         label=msg("lsp.action.ignore", rule=finding.diagnostic.rule)))
+                T.TextDocumentEdit(
+                    text_document=T.OptionalVersionedTextDocumentIdentifier(uri=ignore_doc.uri, version=None),
+                    edits=[T.TextEdit(range=T.Range(T.Position(0, 0), T.Position(0, 0)), new_text=edit[2])])])
+        label = msg("lsp.action.ignore", rule=finding.diagnostic.rule)
+        await self.workspace_apply_edit_async(T.ApplyWorkspaceEditParams(edit=workspace_edit, label=label))
         return None
 
     def resolve(self, action: T.CodeAction) -> T.CodeAction:
@@ -488,7 +491,8 @@ def build(styleguide: str | None = None) -> EdtoolServer:
         workspace = caps.workspace if caps else None
         ls.document_changes = bool(workspace and workspace.workspace_edit
                                    and workspace.workspace_edit.document_changes)
-        operations = (workspace.workspace_edit.resource_operations or []) if workspace and workspace.workspace_edit else []
+        has_edit = workspace and workspace.workspace_edit
+        operations = (workspace.workspace_edit.resource_operations or []) if has_edit else []
         ls.create_files = ls.document_changes and T.ResourceOperationKind.Create in operations
         action = caps.text_document.code_action if caps and caps.text_document else None
         ls.resolve_edits = bool(action and action.resolve_support and "edit" in action.resolve_support.properties)

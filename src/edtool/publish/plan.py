@@ -43,7 +43,8 @@ class Rules:
         revisions = settings.get("revisions") or {}
         correction, update = revisions.get("correction") or {}, revisions.get("update") or {}
         return cls(update_note=str(update.get("note", "required")) != "optional",
-                   correction_review=bool(correction.get("review", True)), update_review=bool(update.get("review", True)))
+                   correction_review=bool(correction.get("review", True)),
+                   update_review=bool(update.get("review", True)))
 
 
 def ninjs_path(target: str) -> str:

@@ -14,15 +14,43 @@ from filelock import FileLock, Timeout
 from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.publish.errors import PublishError
-from edtool.publish.plan import (DEFAULT_PATTERN, Facts, Plan, Rules, SlugOwner, commit_to_record, ninjs_path,
-                                 is_sidecar, plan_publish, plan_unpublish, plan_withdraw, slug_regex, target_for,
-                                 trailers, withdrawal_path)
+from edtool.publish.plan import (
+    DEFAULT_PATTERN,
+    Facts,
+    Plan,
+    Rules,
+    SlugOwner,
+    commit_to_record,
+    is_sidecar,
+    ninjs_path,
+    plan_publish,
+    plan_unpublish,
+    plan_withdraw,
+    slug_regex,
+    target_for,
+    trailers,
+    withdrawal_path,
+)
 from edtool.publish.repo import ContentRepo
 from edtool.publish.transaction import Notify, Transaction, record_in_draft
 from edtool.styleguide import StyleGuide
-from edtool.workflow import (Clock, Person, WorkflowError, authors_of, check_approval, check_four_eyes,
-                             count_findings, desk_now, desk_people, find_person, load_draft, one_line, scheduled,
-                             signed, status_of)
+from edtool.workflow import (
+    Clock,
+    Person,
+    WorkflowError,
+    authors_of,
+    check_approval,
+    check_four_eyes,
+    count_findings,
+    desk_now,
+    desk_people,
+    find_person,
+    load_draft,
+    one_line,
+    scheduled,
+    signed,
+    status_of,
+)
 
 CONTENT_ENV = "EDTOOL_CONTENT_REPO"
 LOCK_NAME = "edtool-publish.lock"
@@ -71,8 +99,9 @@ class Publisher:
         from edtool.ninjs import VERSIONS
 
         if self.ninjs_version not in VERSIONS:
-            raise PublishError(msg("publish.bad-ninjs-version", version=self.ninjs_version, allowed=", ".join(VERSIONS)),
-                               fatal=True)
+            allowed = ", ".join(VERSIONS)
+            message = msg("publish.bad-ninjs-version", version=self.ninjs_version, allowed=allowed)
+            raise PublishError(message, fatal=True)
         self.editor_name = one_line(editor or "") or None
         self.transaction = Transaction(self.repo, self.notify, on_step)
 
@@ -201,7 +230,8 @@ class Publisher:
         try:
             embargo, publish_at = scheduled(draft, "embargo"), scheduled(draft, "publish_at")
         except WorkflowError as exc:
-            raise PublishError(msg("publish.bad-time", path=path, error=exc.message.removeprefix(f"{path}: "))) from None
+            error = exc.message.removeprefix(f"{path}: ")
+            raise PublishError(msg("publish.bad-time", path=path, error=error)) from None
         if embargo is not None and embargo > now:
             raise PublishError(msg("publish.embargo", path=path, embargo=draft.front_matter["embargo"]))
         if publish_at is not None and publish_at > now:
@@ -310,7 +340,7 @@ class Publisher:
         diff = difflib.unified_diff(old, new, f"a/{plan.target}" if plan.old is not None else "/dev/null",
                                     f"b/{plan.target}" if plan.content is not None else "/dev/null")
         self._info("".join(line if line.endswith("\n") else line + "\n" for line in diff).rstrip("\n"))
-        for name, new_bytes, old_bytes in plan.extra:
+        for name, new_bytes, _old_bytes in plan.extra:
             self._info(f"{'+' if new_bytes is not None else '-'} {name}")
 
     def push(self) -> bool:
