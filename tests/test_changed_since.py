@@ -159,7 +159,7 @@ def test_baseline_accepts_todays_findings_and_survives_edits_elsewhere(repo, run
     a = repo / "drafts" / "a.md"
     result = run_edtool("baseline", "write", "edtool-baseline.json", *FAST, cwd=repo)
     assert result.returncode == 0, result.stderr
-    assert "2 Befund(e)" in result.stderr
+    assert "2 Befunde" in result.stderr
     stored = json.loads((repo / "edtool-baseline.json").read_text(encoding="utf-8"))
     assert stored["version"] == 1
     assert {(e["path"], e["rule"], e["text"]) for e in stored["findings"]} == {

@@ -48,7 +48,7 @@ def test_text_output_is_grouped_with_positions_and_summary(desk, run_edtool):
     assert lines[0] == "drafts/b.md"
     assert lines[1].startswith("drafts/b.md:14:31: Fehler [dateline.dash] ")
     assert "Vorschlag: „ – “" in lines[2]
-    assert lines[-1] == "1 Datei(en) geprüft: 1 Fehler, 0 Warnungen, 0 Hinweise."
+    assert lines[-1] == "1 Datei geprüft: 1 Fehler, 0 Warnungen, 0 Hinweise."
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
@@ -183,7 +183,7 @@ def test_a_folder_without_drafts_is_noted_on_stderr(desk, run_edtool):
     result = run_edtool("check", "leer", cwd=desk)
     assert result.returncode == 0
     assert "Keine Markdown-Dateien (*.md) gefunden in: leer" in result.stderr
-    assert "0 Datei(en) geprüft" in result.stdout
+    assert "0 Dateien geprüft" in result.stdout
 
 
 @pytest.mark.parametrize("raised, code, words", [
@@ -214,3 +214,13 @@ def test_debug_shows_the_traceback(desk, monkeypatch):
     monkeypatch.setattr(edtool.engine, "run_checks", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("kaputt")))
     with pytest.raises(RuntimeError, match="kaputt"):
         run(["--debug", "check"])
+
+
+def test_counts_in_messages_are_singular_or_plural():
+    from edtool.messages import msg
+
+    assert msg("report.summary", files=1, error=1, warning=1, info=1) == "1 Datei geprüft: 1 Fehler, 1 Warnung, 1 Hinweis."
+    assert msg("report.summary", files=2, error=0, warning=2, info=3) == (
+        "2 Dateien geprüft: 0 Fehler, 2 Warnungen, 3 Hinweise.")
+    assert msg("style.fixed", count=1) == "1 Datei korrigiert."
+    assert msg("report.suppressed", count=2).startswith("2 Befunde unterdrückt")

@@ -339,7 +339,7 @@ def test_json_lists_suppressed_findings_and_text_counts_them(desk):
     assert [d.get("suppressed") for d in data["files"][0]["diagnostics"]] == [{"by": "b.json", "kind": "baseline"}, None]
     assert data["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0, "suppressed": 1}
     text = formatter("text", colour=False).render(report)
-    assert "akzeptiert" not in text and "1 Befund(e) unterdrückt" in text
+    assert "akzeptiert" not in text and "1 Befund unterdrückt" in text
 
 
 def test_github_job_summary_that_cannot_be_written_is_a_warning_not_a_crash(desk, run_edtool):

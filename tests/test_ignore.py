@@ -111,7 +111,7 @@ def test_cli_add_then_check_json_shows_it_suppressed(run_edtool, desk):
         ("style.abbreviations.introduce", LINE, 57, "ignore.yaml:3")]
     assert data["summary"]["suppressed"] == 1
     text = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
-    assert "1 Befund(e) unterdrückt" in text.stdout
+    assert "1 Befund unterdrückt" in text.stdout
     # a second entry is appended below the first; the comments stay
     again = run_edtool("ignore", "add", f"drafts/werk.md:{LINE + 2}:41", "style.abbreviations.introduce",
                        "--reason", "Firmenname", "--who", "E. M.", "--everywhere", cwd=desk)

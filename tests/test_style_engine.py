@@ -235,7 +235,7 @@ def test_diff_prints_and_writes_nothing_then_fix_writes_once(run_edtool, desk):
     assert path.read_bytes() == original
     result = run_edtool("check", "--fix", *NO_GRAMMAR, cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 Datei(en) korrigiert" in result.stderr
+    assert "1 Datei korrigiert" in result.stderr
     fixed = path.read_bytes()
     assert fixed == original.replace("Roscosmos kam  am 31.07.2025".encode(), "Roskosmos kam am 31. Juli 2025".encode())
     inode = os.stat(path).st_ino
@@ -306,7 +306,7 @@ def test_fix_reports_a_draft_it_cannot_write_and_goes_on(tmp_path, monkeypatch):
     result = runner.invoke(app, ["check", "--fix", *NO_GRAMMAR, "--styleguide", str(tmp_path / "styleguide.yaml"),
                                  str(tmp_path / "a.md"), str(tmp_path / "b.md")])
     assert "a.md: Korrekturen nicht gespeichert: Keine Berechtigung" in result.output
-    assert "1 Datei(en) korrigiert" in result.output
+    assert "1 Datei korrigiert" in result.output
     assert "Roscosmos" in (tmp_path / "a.md").read_text(encoding="utf-8")
     assert "Roskosmos" in (tmp_path / "b.md").read_text(encoding="utf-8")
     assert result.exit_code == 1  # a.md still has its errors

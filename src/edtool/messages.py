@@ -5,6 +5,8 @@ An English set can follow as a second table selected by `EDTOOL_LANG`; code only
 
 from __future__ import annotations
 
+import re
+
 DE: dict[str, str] = {
     # file
     "file.unreadable": "Datei lässt sich nicht lesen: {reason}",
@@ -64,7 +66,7 @@ DE: dict[str, str] = {
     # house style (rules from styleguide.yaml)
     "style.vocabulary-reject": "„{match}“ steht auf der Liste der Begriffe, die die Redaktion nicht verwendet.",
     "style.switch-unknown": "Schalter „{switch}“ nennt die unbekannte Regel „{rule}“; er wirkt nicht.",
-    "style.fixed": "{count} Datei(en) korrigiert.",
+    "style.fixed": "{count|Datei|Dateien} korrigiert.",
     "style.fixed-none": "Nichts zu korrigieren.",
     "style.fix-write-failed": "{path}: Korrekturen nicht gespeichert: {reason}",
     "style.examples-ok": "{rules} Regeln mit {examples} Beispielen geprüft: alle bestanden.",
@@ -93,17 +95,17 @@ DE: dict[str, str] = {
     "cli.interrupted": "Abgebrochen.",
     "cli.internal": "Interner Fehler: {error}. Mit --debug erneut ausführen, um Details zu sehen.",
     # report
-    "report.summary": "{files} Datei(en) geprüft: {error} Fehler, {warning} Warnungen, {info} Hinweise.",
-    "report.clean": "{files} Datei(en) geprüft: keine Befunde.",
+    "report.summary": "{files|Datei|Dateien} geprüft: {error|Fehler|Fehler}, {warning|Warnung|Warnungen}, {info|Hinweis|Hinweise}.",
+    "report.clean": "{files|Datei|Dateien} geprüft: keine Befunde.",
     "report.suggestion": "Vorschlag",
-    "report.suppressed": "{count} Befund(e) unterdrückt (Schalter im Entwurf, Ignorier-Datei oder Baseline); sichtbar mit --format json.",
+    "report.suppressed": "{count|Befund|Befunde} unterdrückt (Schalter im Entwurf, Ignorier-Datei oder Baseline); sichtbar mit --format json.",
     # output formats, --fail-on, --changed-since, baseline
     "cli.bad-format": "Unbekanntes Format „{value}“. Möglich: {allowed}.",
     "cli.bad-fail-on": "Unbekannte Stufe „{value}“ für --fail-on. Möglich: {allowed}.",
     "format.github.overflow": "{count} weitere Befunde ohne eigene Anmerkung (GitHub zeigt höchstens {limit} je Stufe und Schritt); {where}.",
     "format.github.overflow-summary": "alle stehen in der Job-Zusammenfassung",
     "format.github.overflow-log": "alle zeigt „edtool check --format text“",
-    "format.github.summary-title": "edtool: {files} Datei(en) geprüft: {error} Fehler, {warning} Warnungen, {info} Hinweise",
+    "format.github.summary-title": "edtool: {files|Datei|Dateien} geprüft: {error|Fehler|Fehler}, {warning|Warnung|Warnungen}, {info|Hinweis|Hinweise}",
     "format.github.summary-head": "| Datei | Zeile | Spalte | Stufe | Regel | Meldung |",
     "format.github.summary-failed": "Die Job-Zusammenfassung {path} ließ sich nicht schreiben ({reason}); die Befunde stehen oben.",
     "format.rule.style": "Hausregel aus styleguide.yaml ({kind}): {message}",
@@ -119,7 +121,7 @@ DE: dict[str, str] = {
     "changed.git-failed": "--changed-since: git diff gegen „{ref}“ ist fehlgeschlagen: {detail}",
     "baseline.missing": "Baseline-Datei nicht gefunden: {path}. Anlegen mit „edtool baseline write {path}“.",
     "baseline.invalid": "{path}:{line}:{column}: Baseline-Datei ist fehlerhaft: {problem}",
-    "baseline.written": "Baseline geschrieben: {path} ({count} Befund(e) in {files} Datei(en) akzeptiert).",
+    "baseline.written": "Baseline geschrieben: {path} ({count|Befund|Befunde} in {files|Datei|Dateien} akzeptiert).",
     "baseline.write-failed": "Baseline-Datei {path} ließ sich nicht schreiben: {reason}",
     "severity.error": "Fehler",
     "severity.warning": "Warnung",
@@ -306,6 +308,15 @@ DE: dict[str, str] = {
 }
 
 
+_COUNTED = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
 def msg(key: str, /, **values: object) -> str:
-    template = DE[key]
+    """The German text for `key`; `{n|Datei|Dateien}` becomes "1 Datei" or "2 Dateien"."""
+    template = _COUNTED.sub(lambda m: _counted(values, *m.groups()), DE[key])
     return template.format(**values) if values else template
+
+
+def _counted(values: dict, name: str, singular: str, plural: str) -> str:
+    count = values[name]
+    return f"{{{name}}} {singular if count == 1 else plural}"
