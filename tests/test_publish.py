@@ -878,3 +878,27 @@ def test_adapter_creation_locks_and_git_processes(newsroom):
             waiting.communicate(b"x", timeout=30)
     finally:
         repo.close()
+
+
+def test_temp_files_a_killed_write_left_in_the_content_repository_are_removed(newsroom):
+    stale = newsroom.content / "articles" / ".alt.md.edtool-deadbeef.tmp"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"halb geschrieben")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = newsroom.content / ".neu.md.edtool-cafe0123.tmp"  # a write in progress: kept
+    fresh.write_bytes(b"x")
+    path = newsroom.approved_draft()
+    assert newsroom.publish(str(path), *EDITOR).returncode == 0
+    assert not stale.exists() and fresh.exists()
+
+
+def test_submit_on_a_symlinked_draft_keeps_the_link(newsroom):
+    from edtool.styleguide import StyleGuide
+    from edtool.workflow import submit
+
+    target = newsroom.write_draft("echt.md")
+    path = newsroom.drafts / "kuka.md"
+    path.symlink_to(target.name)
+    submit(path, StyleGuide.load(newsroom.desk / "styleguide.yaml"))
+    assert path.is_symlink() and "status: review" in target.read_text(encoding="utf-8")

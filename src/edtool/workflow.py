@@ -321,7 +321,7 @@ def write_if_unchanged(path: str | Path, before: bytes, after: bytes) -> None:
         current = None
     if current != before:
         raise WorkflowError(msg("workflow.changed-on-disk", path=path))
-    atomic_write(path, after)
+    atomic_write(path, after, follow_symlinks=True)  # a symlinked draft stays a link, as with --fix
 
 
 def load_draft(path: str | Path) -> tuple[Draft, bytes]:

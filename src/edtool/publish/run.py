@@ -12,6 +12,7 @@ from typing import Callable
 from filelock import FileLock, Timeout
 
 from edtool.draft import Draft
+from edtool.fsutil import remove_stale_temps
 from edtool.messages import msg
 from edtool.publish.errors import PublishError
 from edtool.publish.plan import (
@@ -282,6 +283,7 @@ class Publisher:
             with FileLock(str(self.git_dir / LOCK_NAME)).acquire(timeout=timeout):
                 self.transaction.clear_stale_locks(self.branch)
                 self.transaction.recover()
+                remove_stale_temps(self.root, recursive=True)  # what a killed write left behind
                 return work()
         except Timeout:
             raise PublishError(msg("publish.locked", path=self.root, seconds=int(timeout)), fatal=True) from None
