@@ -128,10 +128,14 @@ def precision(counter: Counter) -> str:
 # --- seeded typos -----------------------------------------------------------------------------
 
 def server_url() -> str:
-    proc = subprocess.run([*edtool_cmd(), "server", "status", "--format", "json"], capture_output=True, text=True)
-    info = json.loads(proc.stdout or "{}")
+    """The URL of edtool's server; started here when a fully cached check run needed none."""
+    status = [*edtool_cmd(), "server", "status", "--format", "json"]
+    info = json.loads(subprocess.run(status, capture_output=True, text=True).stdout or "{}")
     if not info.get("url"):
-        sys.exit("LanguageTool server not running (the check run should have started it)")
+        subprocess.run([*edtool_cmd(), "server", "start"], capture_output=True, text=True, timeout=600)
+        info = json.loads(subprocess.run(status, capture_output=True, text=True).stdout or "{}")
+    if not info.get("url"):
+        sys.exit("LanguageTool server could not be started (edtool server start)")
     return info["url"]
 
 
