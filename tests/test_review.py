@@ -360,3 +360,41 @@ def test_diff_of_an_unpublished_article_says_how_to_compare(desk, tmp_path):
     (desk / "drafts" / "a.md").write_text(make_draft(), "utf-8")
     result = invoke("diff", "drafts/a.md", "--content-repo", str(content), cwd=desk)
     assert result.exit_code == 2 and "nicht veröffentlicht; mit --against DATEI" in result.output
+
+
+def test_diff_compares_with_the_text_of_the_last_approval(desk):
+    from edtool.styleguide import StyleGuide
+    from edtool.workflow import approve, submit
+
+    guide = StyleGuide.load(desk / "styleguide.yaml")
+    draft = desk / "drafts" / "a.md"
+    draft.write_text(make_draft(body="HOUSTON / LONDON (IT BOLTWISE) – Die Crew landet am Montag in Houston.\n"),
+                     "utf-8")
+    submit(draft, guide)
+    approve(draft, "Katrin Vogel", guide)
+    snapshot = desk / ".edtool" / "approved" / "a.md"
+    assert snapshot.read_bytes() == draft.read_bytes()  # the approved file, approval fields included
+    draft.write_text(draft.read_text("utf-8").replace("am Montag", "am Dienstag"), "utf-8")
+    result = invoke("diff", "drafts/a.md", "--no-color", cwd=desk)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Vergleich mit der zuletzt freigegebenen Fassung (a.md):")
+    assert "Die Crew landet am [-Montag-]{+Dienstag+} in Houston." in result.output
+
+
+def test_an_approval_whose_text_cannot_be_kept_changes_nothing(desk):
+    from edtool.styleguide import StyleGuide
+    from edtool.workflow import WorkflowError, approve, submit
+
+    guide = StyleGuide.load(desk / "styleguide.yaml")
+    draft = desk / "drafts" / "a.md"
+    draft.write_text(make_draft(), "utf-8")
+    submit(draft, guide)
+    before = draft.read_bytes()
+    (desk / ".edtool").write_text("kein Ordner", "utf-8")  # the snapshot folder cannot be made
+    try:
+        approve(draft, "Katrin Vogel", guide)
+    except WorkflowError as exc:
+        assert "freigegebene Fassung" in exc.message and "Nichts freigegeben" in exc.message
+    else:
+        raise AssertionError("approve went on without keeping the approved text")
+    assert draft.read_bytes() == before

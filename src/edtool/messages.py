@@ -192,6 +192,7 @@ DE: dict[str, str] = {
     "server.progress-waiting": "Warte auf den anderen edtool-Lauf … {seconds} s",
     "server.progress-waited": "Der andere edtool-Lauf ist fertig (nach {seconds} s).",
     # workflow (submit / approve / reject)
+    "workflow.snapshot-failed": "Die freigegebene Fassung lässt sich nicht ablegen ({path}): {error}. Nichts freigegeben.",
     "workflow.illegal": "{path}: „edtool {command}“ geht nur aus dem Status {allowed}; der Entwurf steht auf „{status}“.",
     "workflow.illegal-published": "{path}: Der Artikel ist veröffentlicht. Eine Korrektur mit „edtool correct … --note …“ vormerken; aus dem Netz nehmen mit „edtool unpublish“ (offline) oder „edtool withdraw“ (rechtlich zurückziehen, mit Vermerk).",
     "workflow.unknown-status": "{path}: Unbekannter Status „{status}“ (erlaubt: {allowed}).",

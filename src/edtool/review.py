@@ -482,6 +482,20 @@ def against_baseline(path: str | Path, against: str) -> Baseline:
     return revision_baseline(path, against)
 
 
+def approved_baseline(guide, path: str | Path) -> Baseline | None:
+    """The draft as its last approval saw it (kept by `edtool approve`); None before any approval."""
+    from edtool.workflow import approved_snapshot_path
+
+    if guide is None:
+        return None
+    snapshot = approved_snapshot_path(guide, path)
+    try:
+        data = snapshot.read_bytes()
+    except OSError:
+        return None
+    return _baseline_from(data, f"der zuletzt freigegebenen Fassung ({snapshot.name})", str(snapshot))
+
+
 def published_baseline(guide, path: str | Path, draft: Draft, content_repo=None) -> Baseline | None:
     """The article as published in the content repository (HEAD, read only); None when it is not there.
 

@@ -472,8 +472,22 @@ def approve(path: str | Path, editor: str, guide: StyleGuide, now: Clock | None 
     after = edit_front_matter(draft, {"status": "approved", "approved_by": editor, "approved_at": moment.isoformat(),
                                       "approved_digest": approval_digest(draft)},
                               remove=("rejected_by", "rejected_at", "rejected_reason"))
+    snapshot = approved_snapshot_path(guide, path)
+    try:
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(snapshot, after)  # first: without it, no approval (edtool diff compares with it)
+    except OSError as exc:
+        raise WorkflowError(msg("workflow.snapshot-failed", path=snapshot, error=exc.strerror or exc)) from None
     write_if_unchanged(path, before, after)
     return Outcome(str(path), old, "approved", msg("workflow.approved", path=path, editor=editor))
+
+
+APPROVED_FOLDER = Path(".edtool") / "approved"
+
+
+def approved_snapshot_path(guide: StyleGuide, path: str | Path) -> Path:
+    """Where the text of a draft's last approval is kept: beside styleguide.yaml, by the draft's file name."""
+    return guide.folder / APPROVED_FOLDER / Path(path).name
 
 
 def reject(path: str | Path, editor: str, reason: str, guide: StyleGuide | None = None,

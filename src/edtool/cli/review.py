@@ -68,10 +68,13 @@ def preview(
 
 def _baseline(guide, path: Path, draft, against: Optional[str], content_repo: Optional[Path], required: bool):
     """What to compare with: --against, else the published version if a content repository is set."""
-    from edtool.review import ReviewError, against_baseline, published_baseline
+    from edtool.review import ReviewError, against_baseline, approved_baseline, published_baseline
 
     if against:
         return against_baseline(path, against)
+    approved = approved_baseline(guide, path)  # the last approval is never older than the last publication
+    if approved is not None:
+        return approved
     from edtool.publish import content_repo_configured  # imports git only when asked to compare
 
     if not content_repo_configured(guide, content_repo):
@@ -144,7 +147,7 @@ def diff(
     draft_path: Path = typer.Argument(..., metavar="ENTWURF", help="Die Entwurfsdatei."),
     against: Optional[str] = typer.Option(
         None, "--against", metavar="DATEI|REVISION",
-        help=AGAINST_HELP + " Ohne Angabe: die veröffentlichte Fassung im Inhalts-Repository."),
+        help=AGAINST_HELP + " Ohne Angabe: die zuletzt freigegebene, sonst die veröffentlichte Fassung."),
     source: bool = typer.Option(False, "--source",
                                 help="Den Markdown-Quelltext samt Front Matter vergleichen statt des Lesetexts."),
     full: bool = typer.Option(False, "--full", help="Den ganzen Text zeigen, nicht nur die geänderten Absätze."),
@@ -154,7 +157,8 @@ def diff(
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Zeigen, was sich geändert hat, Wort für Wort (Komposita, Zahlen und Satzzeichen als Einheiten):
-    gegenüber der veröffentlichten Fassung im Inhalts-Repository oder --against DATEI|REVISION.
+    gegenüber der zuletzt freigegebenen Fassung, sonst der veröffentlichten im Inhalts-Repository,
+    oder --against DATEI|REVISION.
     Ohne Farbe steht Gestrichenes in [-…-], Neues in {+…+}.
 
     Beispiel: edtool diff drafts/mein-artikel.md --against HEAD
