@@ -96,6 +96,7 @@ def test_hooks_install_checks_only_staged_drafts(newsroom, monkeypatch):
     assert blocked.returncode == 1
     output = blocked.stdout + blocked.stderr  # git shows a hook's output on stderr
     assert "Gedankenstrich" in output and "Commit abgebrochen" in output
+    assert "edtool check --fix" in output and "git add" in output  # what to do next
     # fixed in the work tree but not staged: the staged text is still broken
     draft.write_text(draft_text(), encoding="utf-8")
     blocked = subprocess.run(["git", "commit", "-m", "drafts"], cwd=newsroom.desk, capture_output=True, text=True)

@@ -305,7 +305,7 @@ DE: dict[str, str] = {
     "hooks.not-a-repo": "Kein Git-Repository gefunden (ab {path}).",
     "hooks.foreign": "{hook} existiert bereits und stammt nicht von edtool. Mit --force ersetzen (das alte Skript wird als {backup} gesichert).",
     "hooks.installed": "Pre-commit-Hook installiert: {hook}",
-    "hooks.blocked": "Commit abgebrochen: Die vorgemerkten Entwürfe enthalten Fehler (siehe oben).",
+    "hooks.blocked": "Commit abgebrochen: Die vorgemerkten Entwürfe enthalten Fehler (siehe oben). Was sich automatisch beheben lässt, behebt „edtool check --fix DATEI“; den Rest von Hand ändern, dann „git add DATEI“ und erneut committen.",
 }
 
 
