@@ -69,12 +69,16 @@ def test_pre_commit_framework_blocks_a_broken_dateline(newsroom, tmp_path, monke
                                capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
 
+    (newsroom.desk / "README.md").write_text("Die Redaktion: keine Front Matter, kein Entwurf.\n", encoding="utf-8")
+    readme = commit(newsroom, "README.md")  # Markdown outside drafts/ is no draft
+    assert readme.returncode == 0, readme.stdout + readme.stderr
+
     (newsroom.drafts / "kaputt.md").write_text(BROKEN, encoding="utf-8")
     blocked = commit(newsroom, "drafts/kaputt.md")
     assert blocked.returncode != 0, blocked.stdout
     output = blocked.stdout + blocked.stderr
     assert "edtool check (fast" in output and "Gedankenstrich" in output
-    assert git("log", "--format=%s", cwd=newsroom.desk).splitlines() == ["drafts"]
+    assert git("log", "--format=%s", cwd=newsroom.desk).splitlines()[1:] == ["drafts"]
 
     (newsroom.drafts / "kaputt.md").write_text(draft_text(), encoding="utf-8")
     passed = commit(newsroom, "drafts/kaputt.md")
