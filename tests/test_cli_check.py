@@ -224,3 +224,15 @@ def test_counts_in_messages_are_singular_or_plural():
         "2 Dateien geprüft: 0 Fehler, 2 Warnungen, 3 Hinweise.")
     assert msg("style.fixed", count=1) == "1 Datei korrigiert."
     assert msg("report.suppressed", count=2).startswith("2 Befunde unterdrückt")
+
+
+def test_a_suggestion_that_is_a_quotation_is_not_quoted_twice(desk, run_edtool):
+    from edtool.messages import quoted
+
+    assert quoted("Milliarden") == "„Milliarden“"
+    assert quoted("„Wir kommen“") == "„Wir kommen“" and quoted("»Ja«") == "»Ja«"
+    body = 'HOUSTON / LONDON (IT BOLTWISE) – Er sagte "Wir kommen morgen" und ging.\n'
+    (desk / "drafts" / "a.md").write_text(make_draft(body=body), encoding="utf-8")
+    result = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
+    assert "Vorschlag: „Wir kommen morgen“" in result.stdout, result.stdout
+    assert "„„" not in result.stdout

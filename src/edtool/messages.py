@@ -321,3 +321,14 @@ def msg(key: str, /, **values: object) -> str:
 def _counted(values: dict, name: str, singular: str, plural: str) -> str:
     count = values[name]
     return f"{{{name}}} {singular if count == 1 else plural}"
+
+
+_QUOTED = ("„", "“"), ("»", "«"), ("«", "»"), ("‚", "‘"), ('"', '"')
+
+
+def quoted(text: str) -> str:
+    """`text` in German quotation marks, unless it is a quotation already (no „„…““)."""
+    if len(text) >= 2 and any(text.startswith(a) and text.endswith(b) for a, b in _QUOTED):
+        return text
+    return f"„{text}“"
+

@@ -6,7 +6,7 @@ from typing import IO, Iterator
 
 from edtool.diagnostics import Severity
 from edtool.formats.base import Formatter, Report
-from edtool.messages import msg
+from edtool.messages import msg, quoted
 
 COLOURS = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -28,7 +28,7 @@ class TextFormatter(Formatter):
                 label = msg(f"severity.{d.severity.value}")
                 yield f"{result.path}:{d.line}:{d.column}: {label} [{d.rule}] {d.message}", COLOURS[d.severity]
                 if d.suggestions:
-                    suggested = ", ".join(f"„{s}“" for s in d.suggestions[:5])
+                    suggested = ", ".join(quoted(s) for s in d.suggestions[:5])
                     fixable = " (mit --fix korrigierbar)" if d.fixable else ""
                     yield f"    {msg('report.suggestion')}: {suggested}{fixable}", "green"
             yield "", None

@@ -31,7 +31,7 @@ from edtool import __version__
 from edtool.diagnostics import Category, Severity
 from edtool.lsp import desk as D
 from edtool.lsp.text import UTF16, TextDocument, map_span
-from edtool.messages import msg
+from edtool.messages import msg, quoted
 
 log = logging.getLogger("edtool.lsp")
 
@@ -292,7 +292,7 @@ class EdtoolServer(LanguageServer):
         d = finding.diagnostic
         text = d.message
         if d.suggestions:
-            text += "\n" + msg("report.suggestion") + ": " + ", ".join(f"„{s}“" for s in d.suggestions)
+            text += "\n" + msg("report.suggestion") + ": " + ", ".join(quoted(s) for s in d.suggestions)
         return T.Diagnostic(range=self.lsp_range(doc, finding.start, finding.end), message=text,
                             severity=SEVERITY.get(d.severity, T.DiagnosticSeverity.Warning), code=d.rule,
                             source="edtool", data={"rule": d.rule, "category": d.category.value,
