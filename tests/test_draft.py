@@ -190,3 +190,21 @@ def test_encoding_error_column_counts_characters(prefix, line, column):
     with pytest.raises(DraftError) as info:
         Draft.from_bytes(prefix + b"\xff rest\n---\n")
     assert (info.value.rule, info.value.line, info.value.column) == ("file.encoding", line, column)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("teaser: Achtung: heute ist viel los", "Werte mit Doppelpunkt in Anführungszeichen setzen"),
+    ('title: "Der Titel ohne Ende', "Anführungszeichen wird nicht geschlossen"),
+    ("tags: [Raumfahrt, NASA", "wird nicht geschlossen"),
+    ("teaser: *wichtig* ist das", "(für YAML ein Verweis oder Anker)"),
+    ("teaser: @redaktion meldet", "in Anführungszeichen setzen"),
+    ("title: 'Titel' mit Rest", "Den ganzen Wert in Anführungszeichen setzen"),
+])
+def test_yaml_errors_are_explained_in_german_with_advice(line, expected):
+    text = "---\nslug: a\n" + line + "\nstatus: draft\n---\n\nText.\n"
+    with pytest.raises(DraftError) as info:
+        Draft.from_text(text, "a.md")
+    message = str(info.value)
+    assert "Front Matter ist kein gültiges YAML" in message and expected in message, message
+    assert not any(word in message for word in ("mapping", "scanning", "found", "expected")), message
+    assert info.value.line in (3, 4)  # at the broken line, or where the parser noticed it (the next one)

@@ -230,7 +230,9 @@ class Draft:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or exc.context or "?"
+            if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+                mark = exc.context_mark  # an unclosed quotation: where it opens, not where the text ends
+            problem = yaml_advice(exc.problem or "", exc.context or "")
             raise DraftError("file.yaml", msg("file.yaml", problem=problem),
                              *(at(mark.index) if mark else (base_line, 1))) from None
         except yaml.reader.ReaderError as exc:  # a control character
@@ -287,3 +289,26 @@ class Draft:
     def key_position(self, key: str) -> tuple[int, int]:
         pos = self.fields.get(key)
         return self.position(pos.key_start if pos else self.fm_start)
+
+
+_YAML_ADVICE = (  # (problem or context contains, message key): PyYAML's English turned into advice
+    ("mapping values are not allowed", "yaml.colon-in-value"),
+    ("cannot start any token", "yaml.bad-start"),
+    ("quoted scalar", "yaml.unclosed-quote"),
+    ("flow sequence", "yaml.unclosed-list"),
+    ("flow mapping", "yaml.unclosed-list"),
+    ("undefined alias", "yaml.undefined-alias"),
+    ("scanning an alias", "yaml.undefined-alias"),
+    ("scanning an anchor", "yaml.undefined-alias"),
+    ("did not find expected key", "yaml.text-after-quote"),
+    ("expected '-' indicator", "yaml.mixed-list"),
+)
+
+
+def yaml_advice(problem: str, context: str) -> str:
+    """A German explanation with advice for the YAML parser's typical errors; its own words otherwise."""
+    for needle, key in _YAML_ADVICE:
+        if needle in problem or needle in context:
+            return msg(key)
+    return msg("yaml.other", problem=problem or context or "?")
+
