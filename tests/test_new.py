@@ -139,3 +139,12 @@ def test_asks_for_missing_values_only_on_a_terminal(desk):
     assert "Titel" in text and "Ortsmarke" in text and "Kategorie" in text
     fm = Draft.load(desk / "drafts" / "neue-plaene-fuer-die-iss.md").front_matter
     assert (fm["title"], fm["dateline"], fm["category"]) == ("Neue Pläne für die ISS", "HOUSTON / LONDON", "Raumfahrt")
+
+
+@pytest.mark.parametrize("title", ["!!!", "–", "„“", "🚀 🚀"])
+def test_a_title_without_letters_or_digits_is_refused(desk, run_edtool, title):
+    result = run_edtool("new", title, "--author", "Lena Hoffmann", "--dateline", "Berlin", "--category", "KI",
+                        "--tags", "KI", cwd=desk)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "kein Dateiname" in result.stderr and "Traceback" not in result.stderr
+    assert list((desk / "drafts").iterdir()) == []  # no drafts/.md

@@ -115,6 +115,8 @@ def default_agency(guide: StyleGuide) -> str:
 def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None, force: bool = False) -> Path:
     if not new.title.strip():
         raise NewDraftError(msg("new.empty-title"))
+    if not new.slug:
+        raise NewDraftError(msg("new.empty-slug", title=new.title))
     if not new.author.strip():
         raise NewDraftError(msg("new.no-author"))
     if not new.agency:
