@@ -123,7 +123,7 @@ def test_asks_for_missing_values_only_on_a_terminal(desk):
     process = subprocess.Popen([*edtool_executable(), "new", "--author", "Lena Hoffmann"], cwd=desk,
                                stdin=follower, stdout=follower, stderr=follower, close_fds=True)
     os.close(follower)
-    os.write(leader, "Neue Pläne für die ISS\nhouston / london\nRaumfahrt\n".encode())
+    os.write(leader, "Neue Pläne für die ISS\nhouston / london\nRaumfahrt\nISS, NASA\n".encode())
     output = b""
     while True:
         try:
@@ -136,9 +136,11 @@ def test_asks_for_missing_values_only_on_a_terminal(desk):
     assert process.wait(timeout=60) == 0, output.decode(errors="replace")
     os.close(leader)
     text = output.decode("utf-8", errors="replace")
-    assert "Titel" in text and "Ortsmarke" in text and "Kategorie" in text
+    assert "Titel" in text and "Ortsmarke" in text and "Schlagwörter" in text
+    assert "Kategorie (KI, Robotik, Raumfahrt," in text  # the allowed ones are listed
     fm = Draft.load(desk / "drafts" / "neue-plaene-fuer-die-iss.md").front_matter
     assert (fm["title"], fm["dateline"], fm["category"]) == ("Neue Pläne für die ISS", "HOUSTON / LONDON", "Raumfahrt")
+    assert fm["tags"] == ["ISS", "NASA"]
 
 
 @pytest.mark.parametrize("title", ["!!!", "–", "„“", "🚀 🚀"])
@@ -148,3 +150,11 @@ def test_a_title_without_letters_or_digits_is_refused(desk, run_edtool, title):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "kein Dateiname" in result.stderr and "Traceback" not in result.stderr
     assert list((desk / "drafts").iterdir()) == []  # no drafts/.md
+
+
+def test_a_category_the_desk_does_not_have_is_refused_at_once(desk, run_edtool):
+    result = run_edtool("new", "Ein Titel über Fußball", "--author", "Lena Hoffmann", "--dateline", "Berlin",
+                        "--category", "Sport", "--tags", "Fußball", cwd=desk)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Kategorie „Sport“ gibt es nicht. Möglich: KI, Robotik, Raumfahrt" in result.stderr
+    assert list((desk / "drafts").iterdir()) == []

@@ -70,6 +70,7 @@ DE: dict[str, str] = {
     "new.exists": "Entwurf existiert bereits: {path}. Mit --force überschreiben.",
     "new.no-author": "Kein Autor angegeben: Bitte --author NAME angeben oder „git config user.name“ setzen.",
     "new.empty-title": "Der Titel ist leer.",
+    "new.bad-category": "Kategorie „{category}“ gibt es nicht. Möglich: {allowed}.",
     "new.empty-slug": "Aus dem Titel „{title}“ lässt sich kein Dateiname bilden (er enthält keine Buchstaben oder Ziffern). Bitte einen Titel mit Wörtern angeben.",
     "new.bad-template": "Vorlage für neue Entwürfe ist fehlerhaft: {reason}",
     # house style (rules from styleguide.yaml)

@@ -112,11 +112,24 @@ def default_agency(guide: StyleGuide) -> str:
     return desk_agency(guide)
 
 
+def allowed_categories(guide: StyleGuide | None) -> list[str]:
+    """The categories the desk's metadata schema allows (empty when it names none)."""
+    if guide is None:
+        return []
+    schema = guide.get("metadata", "schema", default={}) or {}
+    category = (schema.get("properties") or {}).get("category") if isinstance(schema, dict) else None
+    values = category.get("enum") if isinstance(category, dict) else None
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
 def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None, force: bool = False) -> Path:
     if not new.title.strip():
         raise NewDraftError(msg("new.empty-title"))
     if not new.slug:
         raise NewDraftError(msg("new.empty-slug", title=new.title))
+    allowed = allowed_categories(guide)
+    if new.category and allowed and new.category not in allowed:
+        raise NewDraftError(msg("new.bad-category", category=new.category, allowed=", ".join(allowed)))
     if not new.author.strip():
         raise NewDraftError(msg("new.no-author"))
     if not new.agency:

@@ -24,7 +24,7 @@ def new(
 ) -> None:
     """Einen neuen Entwurf aus der Vorlage der Redaktion anlegen und seinen Pfad ausgeben."""
     from edtool.checks.dateline import normalise_places
-    from edtool.newdraft import NewDraft, create_draft, git_user_name
+    from edtool.newdraft import NewDraft, allowed_categories, create_draft, git_user_name
 
     interactive = sys.stdin.isatty()
     guide = load_guide(styleguide, required=False)
@@ -37,7 +37,10 @@ def new(
     if dateline is None and interactive:
         dateline = typer.prompt("Ortsmarke (z. B. HOUSTON / LONDON)", default="")
     if category is None and interactive:
-        category = typer.prompt("Kategorie", default="")
+        allowed = allowed_categories(guide)
+        category = typer.prompt(f"Kategorie ({', '.join(allowed)})" if allowed else "Kategorie", default="")
+    if tags is None and interactive:
+        tags = typer.prompt("Schlagwörter, mit Komma getrennt", default="")
     from edtool.messages import msg
 
     if not author:
