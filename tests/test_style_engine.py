@@ -236,6 +236,9 @@ def test_diff_prints_and_writes_nothing_then_fix_writes_once(run_edtool, desk):
     result = run_edtool("check", "--fix", *NO_GRAMMAR, cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 Datei korrigiert" in result.stderr
+    # each fix is said with its rule, place and before/after
+    assert "drafts/a.md:14:47: [style.spelling.house] „Roscosmos“ → „Roskosmos“" in result.stderr, result.stderr
+    assert "[style.dates.numeric] „31.07.2025“ → „31. Juli 2025“" in result.stderr
     fixed = path.read_bytes()
     assert fixed == original.replace("Roscosmos kam  am 31.07.2025".encode(), "Roskosmos kam am 31. Juli 2025".encode())
     inode = os.stat(path).st_ino

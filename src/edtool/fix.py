@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -38,6 +38,7 @@ class FixResult:
     applied: int = 0
     error: str = ""  # why the fixed text could not be written
     internal: str = ""  # a fix that did not match its source: nothing was changed (a bug to report)
+    changes: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # line, column, rule, before, after
 
     @property
     def changed(self) -> bool:
@@ -215,6 +216,8 @@ def fix_bytes(data: bytes, path: str, run: CheckRunner) -> FixResult:
             break
         history.append(new_text)
         result.applied += len(chosen)
+        result.changes += [(d.line, d.column, d.rule, d.fix.expected if d.fix.expected is not None
+                            else d.source, d.fix.replacement) for d in chosen]
         text = new_text
     result.fixed = text.encode("utf-8")
     return result

@@ -76,6 +76,7 @@ DE: dict[str, str] = {
     # house style (rules from styleguide.yaml)
     "style.vocabulary-reject": "„{match}“ steht auf der Liste der Begriffe, die die Redaktion nicht verwendet.",
     "style.switch-unknown": "Schalter „{switch}“ nennt die unbekannte Regel „{rule}“; er wirkt nicht.",
+    "style.fixed-one": "{path}:{line}:{column}: [{rule}] „{before}“ → „{after}“",
     "style.fixed": "{count|Datei|Dateien} korrigiert.",
     "style.fixed-none": "Nichts zu korrigieren.",
     "style.fix-write-failed": "{path}: Korrekturen nicht gespeichert: {reason}",

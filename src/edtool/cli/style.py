@@ -77,6 +77,10 @@ def run_fix(targets: list[str], guide, options, write: bool) -> bool:
         if result.error:
             typer.echo(msg("style.fix-write-failed", path=result.path, reason=result.error), err=True)
     written = [r for r in changed if not r.error]
+    for result in written:
+        for line, column, rule, before, after in result.changes:
+            typer.echo(msg("style.fixed-one", path=result.path, line=line, column=column, rule=rule,
+                           before=before, after=after), err=True)
     typer.echo(msg("style.fixed", count=len(written)) if written else msg("style.fixed-none"), err=True)
     return False
 
