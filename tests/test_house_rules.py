@@ -168,3 +168,13 @@ def test_a_limit_message_needs_once():
     with pytest.raises(StyleGuideError) as info:
         build_rules(StyleGuide.from_text(text))
     assert "once" in str(info.value) and info.value.line == 7
+
+
+# -- consistency: the desk's spelling decides, not the order of appearance -----------------------------
+@pytest.mark.parametrize("body", ["Die Email kam an. Später kam eine zweite E-Mail.",
+                                  "Später kam eine E-Mail. Die Email davor war leer."])
+def test_the_desks_spelling_wins_whatever_comes_first(guide, body):
+    assert found(guide, body, "style.consistency.spelling") == [
+        ("style.consistency.spelling", BODY, col(body, "Email"))]
+    fixed = fix_bytes(_draft(body).raw.encode("utf-8"), "t.md", make_runner(guide, CheckOptions())).fixed.decode()
+    assert "Email" not in fixed and fixed.count("E-Mail") == 2

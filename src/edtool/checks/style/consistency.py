@@ -1,5 +1,6 @@
-"""consistency: one spelling per article. For each group of variants, the first one used wins;
-later uses of another variant are flagged (fixable to the first one unless `fix: false`)."""
+"""consistency: one spelling per article. For each group of variants, the first one used wins and later
+uses of another variant are flagged (fixable to it unless `fix: false`); with `prefer: listed` the first
+variant of each group is the desk's spelling and every other one is flagged, wherever it stands."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from edtool.checks.style.base import Context, Rule, RuleSpec, adapt_case, glued_
 
 class Consistency(Rule):
     KIND = "consistency"
-    KEYS = {"either", "ignorecase", "compounds", "fix"}
+    KEYS = {"either", "ignorecase", "compounds", "fix", "prefer"}
     PLACEHOLDERS = {"match", "replacement", "first"}
 
     def configure(self, spec: RuleSpec) -> None:
@@ -16,7 +17,9 @@ class Consistency(Rule):
         self.ignorecase = spec.get("ignorecase", bool, False)
         self.fixable = spec.get("fix", bool, True)
         whole = spec.choice("compounds", ("part", "whole"), "part") == "whole"
+        self.listed = spec.choice("prefer", ("first-used", "listed"), "first-used") == "listed"
         self.group_of: dict[str, int] = {}
+        self.preferred: dict[int, str] = {}
         variants: list[str] = []
         for i, group in enumerate(groups):
             if not isinstance(group, list) or len(group) < 2 or not all(isinstance(v, str) and v for v in group):
@@ -26,6 +29,7 @@ class Consistency(Rule):
                 if key in self.group_of:
                     raise spec.error(f"„{variant}“ steht mehrfach in „either“", "either", i)
                 self.group_of[key] = i
+                self.preferred.setdefault(i, variant)
                 variants.append(variant)
         if not variants:
             raise spec.error("„either“ ist leer", "either")
@@ -46,6 +50,6 @@ class Consistency(Rule):
                     continue
                 found = match.group()
                 group = self.group_of[self._key(found)]
-                first = chosen.setdefault(group, found)
+                first = self.preferred[group] if self.listed else chosen.setdefault(group, found)
                 if self._key(first) != self._key(found):
                     ctx.report(self, seg, match.start(), match.end(), adapt_case(found, first), first=first)
