@@ -67,3 +67,46 @@ def run_edtool():
                               text=True, input=input, timeout=120)
 
     return run
+
+
+# -- the real LanguageTool server ------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def lt_install():
+    """The installed LanguageTool as (install folder, version); installs once, else skips (fails in CI)."""
+    from edtool.languagetool import LanguageToolError, install_dir, pinned_version
+    from edtool.languagetool.install import install, is_installed
+
+    if not is_installed():
+        try:
+            install()
+        except LanguageToolError as exc:
+            if os.environ.get("CI"):  # CI installs it first; a skip there would hide a broken install
+                pytest.fail(f"LanguageTool is not installed: {exc.message}")
+            pytest.skip(f"LanguageTool cannot be installed here: {exc.message}")
+    return install_dir(), pinned_version()
+
+
+def link_languagetool(folder: Path, lt_install) -> Path:
+    """`folder` as an edtool cache folder whose LanguageTool links to the real install."""
+    real, version = lt_install
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"languagetool-{version}").symlink_to(real, target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lt_server(tmp_path_factory, lt_install):
+    """A running server in a cache folder of the module's own (EDTOOL_CACHE_DIR points there for the
+    whole module), stopped afterwards. Module scope on purpose: some tests kill or stop it."""
+    from edtool.languagetool.server import ensure_running, stop
+
+    cache = link_languagetool(tmp_path_factory.mktemp("edtool-cache"), lt_install)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EDTOOL_CACHE_DIR", str(cache))
+        patch.delenv("EDTOOL_LANGUAGETOOL_URL", raising=False)
+        try:
+            ensure_running(idle_minutes=30)
+            yield cache
+        finally:
+            stop()
+

@@ -27,37 +27,9 @@ pytestmark = pytest.mark.languagetool
 
 
 @pytest.fixture(scope="module")
-def lt(tmp_path_factory):
-    """A running LanguageTool server in a test cache folder; yields that folder."""
-    from edtool.languagetool import LanguageToolError, install_dir, pinned_version
-    from edtool.languagetool.install import install, is_installed
-
-    saved = {k: os.environ.get(k) for k in ("EDTOOL_CACHE_DIR", "EDTOOL_LANGUAGETOOL_URL")}
-    os.environ.pop("EDTOOL_LANGUAGETOOL_URL", None)
-    if not is_installed():
-        try:
-            install()
-        except LanguageToolError as exc:
-            if os.environ.get("CI"):  # CI installs it first; a skip there would hide a broken install
-                pytest.fail(f"LanguageTool is not installed: {exc.message}")
-            pytest.skip(f"LanguageTool cannot be installed here: {exc.message}")
-    real_install = install_dir()
-    cache = tmp_path_factory.mktemp("edtool-cache")
-    (cache / f"languagetool-{pinned_version()}").symlink_to(real_install, target_is_directory=True)
-    os.environ["EDTOOL_CACHE_DIR"] = str(cache)
-    from edtool.languagetool.server import ensure_running, stop
-
-    try:
-        ensure_running(idle_minutes=30)
-        yield cache
-    finally:
-        stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
+def lt(lt_server):
+    """A running LanguageTool server in a test cache folder (conftest.lt_server); yields that folder."""
+    return lt_server
 
 def shipped_guide() -> StyleGuide:
     return StyleGuide.load(REPO / "styleguide.yaml")

@@ -7,7 +7,6 @@ The server runs in a cache folder of this module's own that links to the install
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -28,36 +27,9 @@ PARAGRAPHS = [
 
 
 @pytest.fixture(scope="module")
-def lt_cache(tmp_path_factory):
-    """A running LanguageTool server in a test cache folder; yields that folder."""
-    from edtool.languagetool import LanguageToolError, install_dir, pinned_version
-    from edtool.languagetool.install import install, is_installed
-
-    saved = {k: os.environ.get(k) for k in ("EDTOOL_CACHE_DIR", "EDTOOL_LANGUAGETOOL_URL")}
-    os.environ.pop("EDTOOL_LANGUAGETOOL_URL", None)
-    if not is_installed():
-        try:
-            install()
-        except LanguageToolError as exc:
-            if os.environ.get("CI"):
-                pytest.fail(f"LanguageTool is not installed: {exc.message}")
-            pytest.skip(f"LanguageTool cannot be installed here: {exc.message}")
-    cache = tmp_path_factory.mktemp("edtool-lsp-cache")
-    (cache / f"languagetool-{pinned_version()}").symlink_to(install_dir(), target_is_directory=True)
-    os.environ["EDTOOL_CACHE_DIR"] = str(cache)
-    from edtool.languagetool.server import ensure_running, stop
-
-    try:
-        ensure_running(idle_minutes=30)
-        yield cache
-    finally:
-        stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
+def lt_cache(lt_server):
+    """A running LanguageTool server in a test cache folder (conftest.lt_server); yields that folder."""
+    return lt_server
 
 def german_checks(cache: Path) -> list[int]:
     """Characters of each German /v2/check the server has handled so far (from its log)."""

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import edtool_executable
+from conftest import edtool_executable, link_languagetool
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
 
@@ -320,25 +320,11 @@ def test_watchdog_waits_while_a_run_holds_the_lock(cache, impostors):
 
 # -- the real LanguageTool server ----------------------------------------------------------------
 @pytest.fixture(scope="module")
-def installed():
-    from edtool.languagetool import LanguageToolError, install_dir, pinned_version
-    from edtool.languagetool.install import install, is_installed
-
-    if not is_installed():
-        try:
-            install()
-        except LanguageToolError as exc:
-            if os.environ.get("CI"):
-                pytest.fail(f"LanguageTool is not installed: {exc.message}")
-            pytest.skip(f"LanguageTool cannot be installed here: {exc.message}")
-    return install_dir(), pinned_version()
+def installed(lt_install):
+    return lt_install
 
 
-def link_install(folder: Path, installed) -> Path:
-    real, version = installed
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"languagetool-{version}").symlink_to(real, target_is_directory=True)
-    return folder
+link_install = link_languagetool
 
 
 def read_json(path: Path) -> dict | None:

@@ -300,10 +300,10 @@ def test_fix_reports_a_draft_it_cannot_write_and_goes_on(tmp_path, monkeypatch):
         (tmp_path / name).write_text(make_draft(body=BAD), encoding="utf-8")
     real = edtool.fsutil.atomic_write
 
-    def flaky(path, data, overwrite=True):
+    def flaky(path, data, overwrite=True, **options):
         if Path(path).name == "a.md":
             raise PermissionError(13, "Keine Berechtigung")
-        real(path, data, overwrite)
+        real(path, data, overwrite, **options)
 
     monkeypatch.setattr(edtool.fsutil, "atomic_write", flaky)
     result = runner.invoke(app, ["check", "--fix", *NO_GRAMMAR, "--styleguide", str(tmp_path / "styleguide.yaml"),

@@ -15,9 +15,6 @@ from typing import Any
 
 from edtool.styleguide import ENV_VAR, StyleGuide, StyleGuideError, find_styleguide
 
-# `--styleguide` given before the command (the app's callback sets it for this invocation).
-GLOBAL_STYLEGUIDE: list[str | None] = [None]
-
 FALLBACK_AGENCY = "IT BOLTWISE"
 DEFAULT_DRAFTS = "drafts"
 
@@ -48,8 +45,7 @@ _TYPE_NAMES = {list: "eine Liste", str: "ein Text", dict: "eine Zuordnung (schlÃ
 
 def find(explicit: str | Path | None = None, start: Path | None = None) -> Path:
     """--styleguide (after or before the command), then EDTOOL_STYLEGUIDE, then upwards from `start`."""
-    chosen = str(explicit) if explicit else GLOBAL_STYLEGUIDE[0]
-    return find_styleguide(chosen, start)
+    return find_styleguide(str(explicit) if explicit else None, start)
 
 
 def load_desk(explicit: str | Path | None = None, required: bool = True) -> StyleGuide:
@@ -57,7 +53,7 @@ def load_desk(explicit: str | Path | None = None, required: bool = True) -> Styl
     try:
         path = find(explicit)
     except StyleGuideError as exc:
-        searched = not explicit and not GLOBAL_STYLEGUIDE[0] and not os.environ.get(ENV_VAR)
+        searched = not explicit and not os.environ.get(ENV_VAR)
         if not required and searched and exc.line == 0:
             return StyleGuide.from_text("{}")
         raise
@@ -115,6 +111,21 @@ def validate(guide: StyleGuide) -> None:
 def root(guide: StyleGuide) -> Path:
     """The desk's folder: where styleguide.yaml lies (the current folder when there is none)."""
     return guide.folder if guide.data or Path(guide.path).is_file() else Path.cwd()
+
+
+CONTENT_ENV = "EDTOOL_CONTENT_REPO"
+
+
+def content_repo_path(guide: StyleGuide, content_repo: str | Path | None = None) -> Path | None:
+    """--content-repo, else EDTOOL_CONTENT_REPO, else publish.content_repo relative to styleguide.yaml;
+    None when none is configured."""
+    chosen = content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo")
+    if not chosen:
+        return None
+    folder = Path(str(chosen)).expanduser()
+    if not folder.is_absolute() and not content_repo and not os.environ.get(CONTENT_ENV):
+        folder = guide.folder / folder
+    return folder
 
 
 def drafts_dir(guide: StyleGuide) -> Path:

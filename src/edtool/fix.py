@@ -13,7 +13,6 @@ A file is written atomically (through a symlink to its target), and only when it
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,8 +253,7 @@ def fix_paths(paths: Iterable[str | Path], guide: StyleGuide, options=None, writ
         result = fix_bytes(data, display_path(path), run)
         if write and result.changed:
             try:
-                target = Path(os.path.realpath(path)) if Path(path).is_symlink() else path
-                atomic_write(target, result.fixed)  # through a link to its target: the link stays
+                atomic_write(path, result.fixed, follow_symlinks=True)  # a symlinked draft stays a link
             except OSError as exc:  # one unwritable draft does not stop the others
                 result.error = exc.strerror or str(exc)
         results.append(result)

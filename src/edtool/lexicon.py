@@ -12,7 +12,6 @@ deletions made in review stay as they are; new words are appended under a dated 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,8 +19,6 @@ from pathlib import Path
 
 from edtool.errors import EdtoolError
 from edtool.styleguide import StyleGuide
-
-CONTENT_ENV = "EDTOOL_CONTENT_REPO"
 
 
 class LexiconError(EdtoolError):
@@ -37,14 +34,12 @@ class Learned:
 
 
 def content_root(guide: StyleGuide, content_repo: str | Path | None = None) -> Path:
+    from edtool.desk import content_repo_path
     from edtool.messages import msg
 
-    chosen = content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo")
-    if not chosen:
+    folder = content_repo_path(guide, content_repo)
+    if folder is None:
         raise LexiconError(msg("publish.no-content-repo"))
-    folder = Path(str(chosen)).expanduser()
-    if not folder.is_absolute() and not content_repo and not os.environ.get(CONTENT_ENV):
-        folder = Path(guide.path).resolve().parent / folder
     return folder
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -158,10 +158,6 @@ def _to_v2(value: Any) -> Any:
     if isinstance(value, list):
         return [_to_v2(v) for v in value]
     return value
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 def dumps(item: dict[str, Any]) -> str:

@@ -514,7 +514,7 @@ def published_baseline(guide, path: str | Path, draft: Draft, content_repo=None)
             if exc.fatal:
                 raise ReviewError(exc.message) from None
         candidates += publisher.published_by(publisher.draft_ref(Path(path)))
-        reader = publisher if hasattr(publisher, "at_head") else publisher.repo  # the content repo adapter
+        reader = publisher.repo  # the content repository adapter
         for target in candidates:
             data = reader.at_head(target)
             if data is not None:

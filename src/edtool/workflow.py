@@ -98,17 +98,6 @@ def check_schedule(draft: Draft, moment: datetime) -> None:
                                 publish_at=draft.front_matter["publish_at"], embargo=draft.front_matter["embargo"]))
 
 
-def parse_datetime(value: Any) -> datetime | None:
-    """An ISO 8601 date-time (naive = local time); None if it is not one."""
-    if not isinstance(value, str) or "T" not in value and " " not in value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.astimezone()
-
-
 def render_scalar(value: Any) -> str:
     """A YAML scalar for one line of front matter: plain when it reads back as the same text."""
     text = str(value)
@@ -410,10 +399,12 @@ def signed(editor: str | None, reason: str | None = None, *, need_reason: bool =
 
 def _check_slug(draft: Draft, path: Path, guide: StyleGuide, content_repo: str | Path | None) -> list[str]:
     """Refuse a slug another article owns in the content repository (when one is configured)."""
-    from edtool.publish import PublishError, content_repo_configured, slug_owner
+    from edtool.desk import content_repo_path
 
-    if not content_repo_configured(guide, content_repo):
+    if content_repo_path(guide, content_repo) is None:
         return []
+    from edtool.publish import PublishError, slug_owner  # git only when there is a repository to ask
+
     try:
         owner = slug_owner(guide, path, draft, content_repo)
     except PublishError as exc:

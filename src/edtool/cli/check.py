@@ -31,7 +31,6 @@ BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE",
 def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optional[Path] = None,
            base: Optional[Path] = None) -> int:
     """Filter (changed lines, baseline), print in the chosen format, return the exit status."""
-    from edtool.baseline import Baseline
     from edtool.formats import formatter
     from edtool.formats.base import Report, exit_status
 
@@ -43,6 +42,8 @@ def finish(results, guide, fmt: str, fail_on: str, changed=None, baseline: Optio
             keep_changed(result, changed(result))
     accepted = {}
     if baseline is not None:
+        from edtool.baseline import Baseline  # hashing only when a baseline is given
+
         accepted = Baseline.load(baseline).split(results, base)
     report = Report(results, guide, accepted, base, str(baseline) if baseline is not None else "")
     formatter(fmt).write(report, sys.stdout)

@@ -35,8 +35,12 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+GLOBAL_STYLEGUIDE: list[str | None] = [None]  # `edtool --styleguide PATH COMMAND`, set by the app callback
+
+
 def load_guide(explicit: Optional[Path], required: bool = True):
-    """The desk (edtool.desk.load_desk); its errors reach the one boundary in edtool.cli.main."""
+    """The desk (edtool.desk.load_desk); its errors reach the one boundary in edtool.cli.main.
+    A command's own --styleguide wins over the one given before the command."""
     from edtool.desk import load_desk
 
-    return load_desk(explicit, required)
+    return load_desk(explicit or GLOBAL_STYLEGUIDE[0], required)

@@ -54,7 +54,7 @@ def main(
                                                    "EDTOOL_STYLEGUIDE, sonst aufwärts gesucht)."),
 ) -> None:
     """edtool: drafts, house style, grammar and publishing for the news desk."""
-    from edtool.desk import GLOBAL_STYLEGUIDE
+    from edtool.cli.common import GLOBAL_STYLEGUIDE  # not edtool.desk: `--help` needs no YAML
 
     GLOBAL_STYLEGUIDE[0] = str(styleguide) if styleguide else None  # a command's own --styleguide wins
 

@@ -75,9 +75,9 @@ def _baseline(guide, path: Path, draft, against: Optional[str], content_repo: Op
     approved = approved_baseline(guide, path)  # the last approval is never older than the last publication
     if approved is not None:
         return approved
-    from edtool.publish import content_repo_configured  # imports git only when asked to compare
+    from edtool.desk import content_repo_path
 
-    if not content_repo_configured(guide, content_repo):
+    if content_repo_path(guide, content_repo) is None:
         if required:
             raise ReviewError("Kein Vergleich möglich: Es ist kein Inhalts-Repository eingerichtet "
                               "(--content-repo, EDTOOL_CONTENT_REPO oder publish.content_repo in styleguide.yaml). "

@@ -127,10 +127,6 @@ def folder_id(folder: Path) -> str:
     return os.path.realpath(folder)
 
 
-def identity_of(pid: int, token: str, folder: Path) -> Identity | None:
-    ticks = start_ticks(pid)
-    return Identity(pid, ticks, boot_id(), token, folder_id(folder)) if ticks is not None else None
-
 
 def child_env(token: str, folder: Path) -> dict:
     return dict(os.environ, **{TOKEN_ENV: token, FOLDER_ENV: folder_id(folder)})

@@ -410,7 +410,6 @@ def _await_answer(server: subprocess.Popen, record: ServerRecord, deadline: floa
         progress(PROGRESS_KEY, msg("server.progress-start", seconds=f"{time.monotonic() - began:.0f}",
                                    expected=f"{EXPECTED_START_SECONDS:.0f}"))
         time.sleep(0.2)
-    _abandon(server, record)
     raise LanguageToolError(msg("grammar.start-failed", detail=f"nach {deadline - began:.0f} s keine Antwort",
                                 log=state_path(LOG)), "start-failed")
 

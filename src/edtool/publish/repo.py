@@ -167,9 +167,6 @@ class ContentRepo:
             raise GitFailure(exc.stderr.strip() if exc.stderr else str(exc)) from None
         return self.repo.head.commit.hexsha
 
-    def commit_path(self, target: str, message: str, author: Person, committer: Person, delete: bool) -> str:
-        return self.commit_paths([(target, delete)], message, author, committer)
-
     def in_index(self, target: str) -> bool:
         return bool(self.repo.git.ls_files("--", target).strip())
 

@@ -11,6 +11,7 @@ from typing import Callable
 
 from filelock import FileLock, Timeout
 
+from edtool.desk import CONTENT_ENV, content_repo_path  # noqa: F401 (CONTENT_ENV re-exported)
 from edtool.draft import Draft
 from edtool.fsutil import remove_stale_temps
 from edtool.messages import msg
@@ -53,7 +54,6 @@ from edtool.workflow import (
     status_of,
 )
 
-CONTENT_ENV = "EDTOOL_CONTENT_REPO"
 LOCK_NAME = "edtool-publish.lock"
 LOCK_TIMEOUT_ENV = "EDTOOL_LOCK_TIMEOUT"
 
@@ -66,17 +66,13 @@ def authors_table(guide: StyleGuide) -> list[Person]:
 
 
 def content_repo_configured(guide: StyleGuide, content_repo: str | Path | None = None) -> bool:
-    return bool(content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo"))
+    return content_repo_path(guide, content_repo) is not None
 
 
 def content_folder(guide: StyleGuide, content_repo: str | Path | None) -> Path:
-    """--content-repo, else EDTOOL_CONTENT_REPO, else publish.content_repo relative to styleguide.yaml."""
-    chosen = content_repo or os.environ.get(CONTENT_ENV) or guide.section("publish").get("content_repo")
-    if not chosen:
+    folder = content_repo_path(guide, content_repo)
+    if folder is None:
         raise PublishError(msg("publish.no-content-repo"), fatal=True)
-    folder = Path(str(chosen)).expanduser()
-    if not folder.is_absolute() and not content_repo and not os.environ.get(CONTENT_ENV):
-        folder = guide.folder / folder
     return folder
 
 
