@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -195,3 +196,14 @@ def test_context_knows_sentence_starts():
     assert ctx == Context("Die", "war", False)
     ctx = context_at(text, text.index("Laut"), text.index("Laut") + 4)
     assert ctx == Context("zu", "Ben", True)
+
+
+@pytest.mark.parametrize("text, word, suggestions", [
+    ("Gestern meldete die Polizi einen Einbruch.", "Polizi", ["Polizei", "Politik"]),  # after an article
+    ("Das Projet startet im Mai.", "Projet", ["Projekt", "Projekte"]),  # no article needed: a noun
+    ("Kanzlr sagte das. Er ging.", "Kanzlr", ["Kanzler"]),  # the capital comes from the sentence start
+])
+def test_a_slip_in_a_short_noun_is_kept(text, word, suggestions):
+    start = text.index(word)
+    verdict = judge(word, suggestions, context_at(text, start, start + len(word)), Article.of([text]))
+    assert verdict.keep and verdict.reason == "typo", verdict

@@ -33,6 +33,10 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 SPELLER_RULES = ("GERMAN_SPELLER_RULE", "AUSTRIAN_GERMAN_SPELLER_RULE", "SWISS_GERMAN_SPELLER_RULE")
 
 # Words after which a capitalised unknown word is a name: honorifics and roles.
+# Before these a capitalised word is a noun, not a name: "die Polizi", "ein Projet".
+DETERMINERS = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner
+keines dieser diese dieses diesen diesem jeder jede jedes jeden jedem mein meine sein seine ihr ihre unser unsere
+im am zum zur vom beim ins""".split())
 HONORIFICS = frozenset("""Herr Herrn Frau Dr Prof Mr Mrs Ms Sir Lady Dame Fürst Graf Gräfin Kardinal Bischof
 Pfarrer Pastor Rabbi Imam Kapitän Leutnant General Oberst Major Kommissar Richter Richterin Anwalt Anwältin
 CEO CFO CTO COO Chef Chefin Boss""".split())
@@ -256,8 +260,9 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
     if lower in PARTICLES and is_capitalised(context.before) and is_capitalised(context.after):
         return Verdict(False, "name:particle")
     # 3. a near suggestion is what a slip looks like (for a short capitalised word, the class of
-    #    names, only two swapped letters are: "Schaub"/"Schub", "Renfe"/"Rente" are no slips)
-    strict = is_capitalised(word)
+    #    names, only two swapped letters are: "Schaub"/"Schub", "Renfe"/"Rente" are no slips), unless
+    #    the word stands where a noun stands or its capital comes from the sentence start
+    strict = is_capitalised(word) and not _noun_position(context)
     if any(_near(word, rep, article, strict=strict) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
     if any(_near(word, rep, article, swap_only=True) for rep in replacements if rep):
@@ -306,6 +311,10 @@ def _joint_s(a: str, b: str) -> bool:
         return False
     i = next((i for i, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
     return long_[i] == "s" and 3 <= i <= len(short) - 3 and long_[:i] + long_[i + 1:] == short
+
+
+def _noun_position(context: Context) -> bool:
+    return context.sentence_start or context.before.lower() in DETERMINERS
 
 
 def _after_role(before: str) -> bool:

@@ -123,11 +123,13 @@ def hooks_run(
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Die vorgemerkten (staged) Entwürfe prüfen – das ruft der installierte Hook auf."""
+    from edtool.cli.progress import attach
     from edtool.engine import CheckOptions, parse_categories
     from edtool.hooks import check_staged, repo_root
     from edtool.messages import msg
 
     guide = load_guide(styleguide)
+    attach()  # a LanguageTool start during a commit is not a silent wait
     if baseline is not None and not baseline.is_file():
         fail(msg("baseline.missing", path=baseline))
     root = repo_root(Path.cwd())
