@@ -215,29 +215,32 @@ def read_transfer(line: str, fetched: Fetched) -> bool:
     return False
 
 
+def progress_text(fetched: Fetched, partial: Path, version: str, seconds: float) -> str:
+    """The live line of an install: copying once jars arrive in `partial`, else what Maven fetches."""
+    expected_download = EXPECTED_DOWNLOAD_BYTES.get(version)
+    expected_lib = EXPECTED_LIB_BYTES.get(version)
+    shown = f"{seconds:.0f}"
+    copied = _folder_bytes(partial)
+    if copied:
+        return msg("server.install-progress-copy", copied=_mb(copied), seconds=shown,
+                   of=f" von etwa {_mb(expected_lib)}" if expected_lib else "")
+    if fetched.files or fetched.current:
+        return msg("server.install-progress-fetch", files=fetched.files, fetched=_mb(fetched.bytes),
+                   of=f" von etwa {_mb(expected_download)}" if expected_download else "",
+                   current=fetched.current, seconds=shown)
+    return msg("server.install-progress-maven", seconds=shown)
+
+
 def _run_maven(command: list[str], env: dict, partial: Path, version: str) -> tuple[int, list[str], Fetched]:
     """Run Maven, reporting what it fetches and copies as progress; (exit status, last lines, fetched)."""
     import threading
 
     fetched = Fetched()
     lines: list[str] = []
-    expected_download = EXPECTED_DOWNLOAD_BYTES.get(version)
-    expected_lib = EXPECTED_LIB_BYTES.get(version)
     began = time.monotonic()
 
     def report() -> None:
-        seconds = f"{time.monotonic() - began:.0f}"
-        copied = _folder_bytes(partial)
-        if copied:
-            text = msg("server.install-progress-copy", copied=_mb(copied), seconds=seconds,
-                       of=f" von etwa {_mb(expected_lib)}" if expected_lib else "")
-        elif fetched.files or fetched.current:
-            text = msg("server.install-progress-fetch", files=fetched.files, fetched=_mb(fetched.bytes),
-                       of=f" von etwa {_mb(expected_download)}" if expected_download else "",
-                       current=fetched.current, seconds=seconds)
-        else:
-            text = msg("server.install-progress-maven", seconds=seconds)
-        progress(PROGRESS_KEY, text)
+        progress(PROGRESS_KEY, progress_text(fetched, partial, version, time.monotonic() - began))
 
     try:
         maven = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
