@@ -98,7 +98,7 @@ def validate(guide: StyleGuide) -> None:
     for index, person in enumerate(authors):
         if not isinstance(person, dict) or not str(person.get("name") or "").strip():
             raise guide.error(f"Eintrag Nr. {index + 1} in „authors“ braucht einen Namen (name: …)", "authors", index)
-    from edtool.checks.grammar import load_settings
+    from edtool.checks.grammar_settings import load_settings
     from edtool.checks.metadata import compile_schema
     from edtool.checks.style import compiled
 

@@ -18,7 +18,7 @@ FORMAT_OPTION = format_option()
 
 
 def _settings(styleguide: Optional[Path]):
-    from edtool.checks.grammar import load_settings
+    from edtool.checks.grammar_settings import load_settings
     from edtool.styleguide import StyleGuideError
 
     guide = load_guide(styleguide, required=False)
@@ -84,7 +84,7 @@ def start_command(styleguide: Optional[Path] = STYLEGUIDE_OPTION, fmt: str = FOR
         return
     attach()
     try:
-        from edtool.checks.grammar import warmup_params
+        from edtool.checks.grammar_settings import warmup_params
 
         record, started = start(settings.idle_minutes if idle_minutes is None else idle_minutes,
                                 warmup=warmup_params(settings), apply_idle=idle_minutes is not None)

@@ -42,7 +42,7 @@ def prestart(guide=None, start: Path | None = None) -> str:
 def _prestart(guide, start: Path | None) -> str:
     if not wanted():
         return "off"
-    from edtool.checks.grammar import load_settings, warmup_params
+    from edtool.checks.grammar_settings import load_settings, warmup_params
     from edtool.languagetool import URL_ENV, cache_dir
     from edtool.languagetool.install import is_installed
     from edtool.languagetool.server import read_record, verify
