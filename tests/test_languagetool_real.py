@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -355,3 +356,44 @@ def test_broken_vocabulary_file_is_reported_with_file_and_line(lt, tmp_path):
     assert result.returncode == 2
     assert "learned.txt:3:1" in result.stderr and "Holm{vik" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- the README's first five minutes, as written ---------------------------------------------------
+def readme_first_five_minutes() -> tuple[list[tuple[list[str], list[str]]], str]:
+    """The README's `$ edtool …` commands with the stdout they show, and the article text it suggests."""
+    import re
+    import shlex
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your first five minutes", 1)[1].split("\n## ", 1)[0]
+    sessions = []
+    for block in re.findall(r"```sh\n(.*?)```", section, re.S):
+        lines = block.splitlines()
+        command = shlex.split(lines[0].removeprefix("$ "))
+        assert command[0] == "edtool"
+        sessions.append((command[1:], lines[1:]))
+    written = re.search(r"Write the article \(say, [^`]*`([^`]*)`", section)
+    return sessions, " ".join(written.group(1).split())
+
+
+def test_readme_first_five_minutes_as_written(lt, tmp_path):
+    """Run the README's first five minutes in a fresh desk (the shipped style guide) and compare stdout
+    character for character; the server's start lines go to stderr and appear only on a cold start."""
+    shutil.copy(REPO / "styleguide.yaml", tmp_path / "styleguide.yaml")
+    shutil.copytree(REPO / "vocabulary", tmp_path / "vocabulary")
+    env = {"EDTOOL_CACHE_DIR": str(lt), "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}
+    (tmp_path / "gitconfig").write_text("[user]\n\tname = Lena Hoffmann\n\temail = lena@example.org\n",
+                                        encoding="utf-8")
+    (new, new_output), (check_args, check_output) = readme_first_five_minutes()[0]
+    created = run_cli(*new, cwd=tmp_path, env=env)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.splitlines() == new_output
+    draft = tmp_path / created.stdout.strip()
+    text = draft.read_text(encoding="utf-8")
+    dateline = "HOUSTON / LONDON (IT BOLTWISE) – "
+    assert text.endswith(dateline + "\n")
+    draft.write_text(text.removesuffix(dateline + "\n") + readme_first_five_minutes()[1] + "\n", encoding="utf-8")
+    checked = run_cli(*check_args, cwd=tmp_path, env=env)
+    shown = [line for line in check_output if not line.startswith(("Starte den LanguageTool", "LanguageTool "))]
+    assert checked.stdout.splitlines() == shown, checked.stdout
+    assert checked.returncode == 1
