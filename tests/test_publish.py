@@ -223,19 +223,6 @@ def test_co_authors_become_trailers(newsroom):
     assert "Co-authored-by: Jonas Weber <jonas.weber@example.org>" in body
 
 
-def test_editor_missing_from_the_list_uses_gits_email(newsroom, monkeypatch):
-    monkeypatch.delenv("GIT_COMMITTER_NAME")
-    monkeypatch.delenv("GIT_COMMITTER_EMAIL")
-    git("config", "user.name", "Content Desk", cwd=newsroom.content)
-    git("config", "user.email", "desk@example.org", cwd=newsroom.content)
-    path = newsroom.approved_draft()
-    assert newsroom.publish(str(path), "--editor", "Petra Neu").returncode == 0
-    assert git("log", "-1", "--format=%cn <%ce>", cwd=newsroom.content) == "Petra Neu <desk@example.org>"
-    other = newsroom.approved_draft("b.md", slug="ohne-editor")
-    assert newsroom.publish(str(other)).returncode == 0
-    assert git("log", "-1", "--format=%cn <%ce>", cwd=newsroom.content) == "Content Desk <desk@example.org>"
-
-
 def test_dry_run_changes_nothing(newsroom):
     path = newsroom.approved_draft()
     before, snapshot = path.read_bytes(), state(newsroom)

@@ -319,7 +319,7 @@ def test_a_valid_approval_cannot_be_submitted_again(newsroom):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from edtool.workflow import WORKFLOW_FIELDS, approval_digest, check_four_eyes  # noqa: E402
+from edtool.workflow import WORKFLOW_FIELDS, Person, approval_digest, check_four_eyes  # noqa: E402
 
 APPROVED = draft_text(status="approved", extra="approved_by: Katrin Vogel\n")
 
@@ -443,3 +443,79 @@ def test_without_an_authors_list_names_are_compared_normalised(newsroom):
         result = newsroom.cli("approve", str(path), "--editor", spelled)
         assert result.exit_code == 1 and "Vier-Augen-Prinzip" in result.output, spelled
     assert newsroom.cli("approve", str(path), "--editor", "Anna Berg").exit_code == 0
+
+
+# -- editors' identity: the desk's people, git's identity only when it is one of them ----------------------
+def _identity(monkeypatch, name: str, email: str) -> None:
+    monkeypatch.setenv("GIT_COMMITTER_NAME", name)
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", email)
+
+
+def test_approve_without_editor_takes_the_git_identity_when_it_is_on_the_list(newsroom, monkeypatch):
+    _identity(monkeypatch, "K. Vogel", "Katrin.Vogel@example.org")  # the list's e-mail, another spelling
+    path = newsroom.write_draft(status="review")
+    result = newsroom.cli("approve", str(path))
+    assert result.exit_code == 0, result.output
+    assert Draft.load(path).front_matter["approved_by"] == "Katrin Vogel"
+
+
+def test_approve_without_editor_refuses_an_unlisted_git_identity(newsroom, monkeypatch):
+    _identity(monkeypatch, "Max Mustermann", "max@example.org")
+    path = newsroom.write_draft(status="review")
+    before = path.read_bytes()
+    result = newsroom.run("approve", str(path))
+    assert result.returncode == 1
+    assert "Max Mustermann <max@example.org>" in result.stderr and "--editor NAME" in result.stderr
+    assert "Katrin Vogel" in result.stderr  # the known people are named
+    assert path.read_bytes() == before
+
+
+def test_publish_never_mixes_a_name_with_another_persons_email(newsroom, monkeypatch):
+    from workflow_support import git
+
+    _identity(monkeypatch, "Anna Schreiber", "anna.schreiber@example.org")
+    path = newsroom.approved_draft()
+    head = newsroom.content_head()
+    result = newsroom.publish(str(path), "--editor", "Max Mustermann")
+    assert result.returncode == 2
+    assert "„Max Mustermann“ steht nicht in der Liste „authors:“" in result.stderr
+    assert newsroom.content_head() == head and Draft.load(path).front_matter["status"] == "approved"
+    result = newsroom.publish(str(path))  # git's identity is nobody on the list either
+    assert result.returncode == 2 and "Anna Schreiber <anna.schreiber@example.org>" in result.stderr
+    assert newsroom.content_head() == head
+    _identity(monkeypatch, "Katrin Vogel", "k.vogel@privat.example")  # the name is listed: the list's e-mail
+    assert newsroom.publish(str(path)).returncode == 0
+    assert git("log", "-1", "--format=%cn <%ce>", cwd=newsroom.content) == "Katrin Vogel <katrin.vogel@example.org>"
+
+
+def test_without_an_authors_list_the_editor_is_git_identity_or_refused():
+    from edtool.workflow import editor_person
+
+    desk = Person("Content Desk", "desk@example.org")
+    assert editor_person([], "content  desk", desk) == desk
+    assert editor_person([], None, desk) == desk
+    with pytest.raises(WorkflowError, match="Für „Petra Neu“ ist keine E-Mail-Adresse bekannt"):
+        editor_person([], "Petra Neu", desk)
+
+
+_people = st.lists(st.builds(Person, st.sampled_from(["Katrin Vogel", "Jonas Weber", "Anna Schreiber"]),
+                             st.sampled_from(["k@example.org", "j@example.org", "a@example.org"])),
+                   max_size=3, unique_by=lambda p: p.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(people=_people, name=st.sampled_from(["", "Katrin Vogel", "katrin  vogel", "Max Mustermann"]),
+       identity=st.none() | st.builds(Person, st.sampled_from(["Max Mustermann", "Katrin Vogel", "Jonas Weber"]),
+                                      st.sampled_from(["k@example.org", "a@example.org", "max@example.org"])))
+def test_property_the_editor_is_always_one_whole_person(people, name, identity):
+    """Whatever the list, the name and git's identity: the editor is a listed person (when there is a list) or
+    git's identity (when there is none), name and e-mail together, or refused in German."""
+    from edtool.workflow import editor_person
+
+    try:
+        person = editor_person(people, name, identity)
+    except WorkflowError as exc:
+        assert exc.message and "Traceback" not in exc.message
+        return
+    whole = [(p.name, p.email) for p in people] if people else [(identity.name, identity.email)]
+    assert (person.name, person.email) in whole

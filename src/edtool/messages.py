@@ -221,6 +221,10 @@ DE: dict[str, str] = {
     "workflow.findings-hint": "{path}: Hinweis: Die Prüfung findet {errors} Fehler und {warnings} Warnungen; vor der Freigabe müssen die Fehler behoben sein.",
     "workflow.approved": "{path}: freigegeben von {editor} (review → approved).",
     "workflow.rejected": "{path}: zurückgewiesen von {editor} ({old} → draft): {reason}",
+    "workflow.unknown-editor": "„{editor}“ steht nicht in der Liste „authors:“ in styleguide.yaml; als Redakteur(in) freigeben und veröffentlichen darf nur, wer dort mit Name und E-Mail steht (bekannt: {known}).",
+    "workflow.no-editor-identity": "Keine Redakteurin, kein Redakteur angegeben und keine Git-Identität eingerichtet: --editor NAME angeben (bekannt: {known}).",
+    "workflow.identity-unlisted": "Die Git-Identität {identity} gehört zu niemandem (oder nicht eindeutig zu einer Person) in der Liste „authors:“ in styleguide.yaml: --editor NAME angeben (bekannt: {known}).",
+    "workflow.editor-without-email": "Für „{editor}“ ist keine E-Mail-Adresse bekannt, und die Git-Identität ist eine andere ({identity}). Bitte „{editor}“ mit E-Mail in die Liste „authors:“ in styleguide.yaml eintragen oder --editor weglassen (dann gilt die Git-Identität).",
     # status board
     "status.empty": "Keine Entwürfe gefunden.",
     "status.col.status": "Status",

@@ -172,6 +172,49 @@ def find_person(people: list[Person], name: str) -> Person | None:
     return next((p for p in people if same_person(p.name, name)), None)
 
 
+def git_identity(folder: str | Path | None = None) -> Person | None:
+    """git's committer identity (user.name and user.email) in `folder`, without GitPython; None when unset."""
+    import re
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=folder, capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.match(r"^(.*?) <(.*)> \d+ [+-]\d{4}$", out.stdout.strip()) if out.returncode == 0 else None
+    if not match or not one_line(match.group(1)) or not one_line(match.group(2)):
+        return None
+    return Person(one_line(match.group(1)), one_line(match.group(2)))
+
+
+def editor_person(people: list[Person], name: str | None, identity: Person | None) -> Person:
+    """Who acts as editor (approves, commits). With the desk's `authors:` list: a person on it, named by
+    --editor or else git's identity when it is one of them (by e-mail or name; name and e-mail are then the
+    list's). Without the list: git's identity, and --editor only when it names that identity. Never one
+    person's name with another's e-mail."""
+    name = one_line(name or "")
+    known = ", ".join(p.name for p in people)
+    if people:
+        if name:
+            person = find_person(people, name)
+            if person is None:
+                raise WorkflowError(msg("workflow.unknown-editor", editor=name, known=known))
+            return person
+        if identity is None:
+            raise WorkflowError(msg("workflow.no-editor-identity", known=known))
+        by_email = next((p for p in people if p.email.casefold() == identity.email.casefold()), None)
+        by_name = find_person(people, identity.name)
+        if (by_email is None and by_name is None) or (by_email and by_name and by_email != by_name):
+            raise WorkflowError(msg("workflow.identity-unlisted", identity=identity, known=known))
+        return by_email or by_name  # type: ignore[return-value]
+    if identity is not None and (not name or same_person(name, identity.name)):
+        return identity
+    if name:
+        raise WorkflowError(msg("workflow.editor-without-email", editor=name, identity=identity or "–"))
+    raise WorkflowError(msg("publish.no-identity"))
+
+
 # -- surgical front matter edits ------------------------------------------------------------------
 def _line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1

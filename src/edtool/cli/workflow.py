@@ -57,13 +57,20 @@ def submit(
 
 def approve(
     paths: List[Path] = typer.Argument(..., help="Draft files."),
-    editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
+    editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Redakteur(in) aus der Liste „authors:“ in styleguide.yaml (oder EDTOOL_EDITOR); ohne Angabe die Git-Identität, wenn sie dort steht."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Entwürfe freigeben (review → approved). Abgelehnt, solange die Prüfung Fehler findet, oder für die eigene Autorin."""
+    from edtool.desk import root
+    from edtool.workflow import WorkflowError, editor_person, git_identity, people_of
     from edtool.workflow import approve as do_approve
 
     guide = load_guide(styleguide)
+    if not editor:
+        try:
+            editor = editor_person(people_of(guide), None, git_identity(root(guide))).name
+        except WorkflowError as exc:
+            fail(exc.message, 1)
     _transition(paths, lambda p: do_approve(p, editor, guide))
 
 

@@ -46,6 +46,7 @@ from edtool.workflow import (
     count_findings,
     desk_now,
     desk_people,
+    editor_person,
     find_person,
     load_draft,
     one_line,
@@ -113,16 +114,11 @@ class Publisher:
 
     # -- identities -------------------------------------------------------------------------------
     def committer(self) -> Person:
-        ident = self.repo.identity()
-        if self.editor_name:
-            person = find_person(self.people, self.editor_name)
-            if person:
-                return person
-            if ident:
-                return Person(self.editor_name, ident.email)
-        elif ident and ident.name:
-            return ident
-        raise PublishError(msg("publish.no-identity"), fatal=True)
+        """An editor from the desk's people; git's identity only when it is one of them (editor_person)."""
+        try:
+            return editor_person(self.people, self.editor_name, self.repo.identity())
+        except WorkflowError as exc:
+            raise PublishError(exc.message, fatal=True) from None
 
     def authors(self, draft: Draft) -> list[Person]:
         found = []
