@@ -397,3 +397,11 @@ def test_readme_first_five_minutes_as_written(lt, tmp_path):
     shown = [line for line in check_output if not line.startswith(("Starte den LanguageTool", "LanguageTool "))]
     assert checked.stdout.splitlines() == shown, checked.stdout
     assert checked.returncode == 1
+
+
+def test_a_question_without_its_mark_is_reported_a_conditional_clause_is_not(lt):
+    body = ("Kann das Projekt gelingen, wenn niemand zahlt. Kann der Zug nicht fahren – muss der Bus "
+            "einspringen.\n")
+    found, _ = check(Draft.from_text(f"---\ntitle: Test\nlanguage: de-DE\n---\n\n{body}"))
+    marks = [(d.line, d.column, d.source) for d in found if d.rule == "grammar.FRAGEZEICHEN_STATT_PUNKT"]
+    assert marks == [(6, body.index(". Kann") + 1, ".")]

@@ -180,8 +180,14 @@ def test_agreement_coupling_on_a_company_name_is_a_misreading():
 def test_verb_first_conditional_is_not_a_question():
     text = "Kann der Zug nicht fahren, muss der Bus einspringen."
     assert newsrules.misfires("FRAGEZEICHEN_STATT_PUNKT", text, len(text) - 1, 1, ["?"], frozenset())
+    text = "Ist die Straße gesperrt – so fährt der Bus einen Umweg."
+    assert newsrules.misfires("FRAGEZEICHEN_STATT_PUNKT", text, len(text) - 1, 1, ["?"], frozenset())
     text = "Kommt der Zug heute noch."
     assert not newsrules.misfires("FRAGEZEICHEN_STATT_PUNKT", text, len(text) - 1, 1, ["?"], frozenset())
+    # a question that goes on with a subordinate or coordinated clause is still a question
+    for text in ("Kann das gut gehen, wenn alle zustimmen.", "Gibt es einen Plan, den alle kennen.",
+                 "Wird es teurer, oder bleibt der Preis."):
+        assert not newsrules.misfires("FRAGEZEICHEN_STATT_PUNKT", text, len(text) - 1, 1, ["?"], frozenset())
 
 
 def test_name_replacement_on_the_desks_spelling_is_dropped():

@@ -5,8 +5,9 @@ Each filter is narrow and says why (docs/precision.md has the measured effect):
   name ("Große Scharmann", "Digitale Gesellschaft", "Internationales Gesundheitsrecht").
 - DE_AGREEMENT suggesting to couple two capitalised words ("die Trade Buzzer" → "Trade-Buzzer")
   when the name goes on with a capitalised word or a legal form ("… UG", "… Klinik Schwabing").
-- FRAGEZEICHEN_STATT_PUNKT on a verb-first sentence with a comma or dash: a conditional clause
-  followed by its main clause ("Kann X nicht …, muss Y …"), not a question.
+- FRAGEZEICHEN_STATT_PUNKT on a verb-first sentence whose comma or dash is followed by a main clause
+  ("Kann X nicht …, muss Y …", "Ist X …, so …"): a conditional clause, not a question. A question
+  that goes on with a subordinate clause ("Kann das gut gehen, wenn …") is still reported.
 - DE_SIMPLE_REPLACE_* (LanguageTool's list of names it would write otherwise, e.g. with a háček)
   on a word the desk accepts in its vocabulary: the desk's spelling wins ("Skoda").
 - The weekday of a date without a year ("Freitag, 16. November") is checked against the year of
@@ -28,6 +29,13 @@ _DATE = re.compile(
     r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r"),?\s+(?:(?:den|dem)\s+)?(?P<day>[0-3]?\d)\.\s*"
     r"(?:(?P<month>" + "|".join(MONTHS + tuple(_MONTH_ALIASES)) + r")|(?P<mnum>[01]?\d)\.)"
     r"(?P<year>\s*(?:19|20)\d\d\b)?")
+_AFTER_BREAK = re.compile(r"(?:,|\s[–—-])\s*([^\W\d_]+)")
+# words that open a subordinate or coordinated clause: after them the sentence can still be a question
+CLAUSE_OPENERS = frozenset(
+    "wenn weil dass ob obwohl obgleich da als nachdem bevor ehe damit sodass falls seit seitdem während bis "
+    "indem sobald solange sofern soweit wie wo wohin woher was wer wen wem wessen warum weshalb wieso welche "
+    "welcher welches welchen welchem der die das dem den deren dessen denen oder und aber sondern denn "
+    "doch sowie beziehungsweise bzw zum zur um ohne statt anstatt etwa vor allem".split())
 _NEXT_WORD = re.compile(r"[\s\u00a0]*([^\W_][\w.]*)")
 
 
@@ -107,7 +115,7 @@ def misfires(rule_id: str, text: str, offset: int, length: int, replacements, ac
         return False
     if rule_id == "FRAGEZEICHEN_STATT_PUNKT":
         sentence = _sentence_of(text, end)
-        return bool(re.search(r",|\s[–—-]\s", sentence))
+        return any(word.lower() not in CLAUSE_OPENERS for word in _AFTER_BREAK.findall(sentence))
     if rule_id.startswith("DE_SIMPLE_REPLACE_"):
         return any(word in accepted for word in re.findall(r"[^\W\d_]+", flagged))
     return False
