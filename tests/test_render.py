@@ -103,6 +103,8 @@ def test_a_wrong_corrections_field_says_how_to_write_it(value, expected):
     assert expected in caught.value.message and "corrections:\n  - date:" in caught.value.message
     assert (caught.value.line, caught.value.column) == draft.key_position("corrections")
     assert caught.value.line == GOOD_FRONT_MATTER.count("\n") + 2
+    line = GOOD_FRONT_MATTER.count("\n") + 2
+    assert caught.value.located("drafts/a.md") == f"drafts/a.md:{line}:1: {caught.value.message}"
 
 
 def test_word_count_keeps_compounds_and_numbers_whole():

@@ -28,6 +28,11 @@ class EdtoolError(Exception):
             return None
         return f"{self.path}:{self.line}:{self.column or 1}"
 
+    def located(self, path) -> str:
+        """The message as `path:line:column: …` for an error found in the text of `path`."""
+        self.path = str(path) if path is not None else None
+        return str(self)
+
     def __str__(self) -> str:
         text = getattr(self, "message", None) or (str(self.args[0]) if self.args else "")
         where = self.location

@@ -296,7 +296,6 @@ DE: dict[str, str] = {
     "publish.changed-since": "{path}: Der Artikel wurde seit der Veröffentlichung geändert. Eine Korrektur braucht einen Hinweis für die Leser: edtool correct {path} --note \"In einer früheren Fassung hieß es …\" (eine Aktualisierung: edtool correct {path} --update --note \"…\"), dann freigeben lassen (edtool approve) und veröffentlichen.",
     "publish.needs-note": "{path}: Der veröffentlichte Artikel wurde geändert, aber ohne Hinweis; so wird er nicht veröffentlicht. Eine Korrektur: edtool correct {path} --note \"In einer früheren Fassung hieß es …\" (erscheint am Ende des Artikels); eine Aktualisierung: edtool correct {path} --update --note \"…\". Danach freigeben lassen und veröffentlichen.",
     "publish.corrections-kept": "{path}: Die Korrekturhinweise des veröffentlichten Artikels fehlen oder wurden geändert; veröffentlichte Hinweise bleiben stehen. Bitte „corrections:“ wiederherstellen und neue Hinweise nur anhängen.",
-    "publish.bad-corrections": "{path}: {error}",
     "publish.corrected": "{path}: korrigiert: {target}, Fassung {version} (Commit {commit}).",
     "publish.scheduled": "{path}: geplant für {publish_at}; vorher wird nicht veröffentlicht (edtool publish --due veröffentlicht es dann).",
     "publish.bad-time": "{path}: {error}",

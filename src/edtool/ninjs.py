@@ -37,10 +37,6 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Z
 class NinjsError(EdtoolError):
     """The draft cannot become a ninjs item as written (a German message)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 def article_uri(slug: str, base: str | None = None) -> str:
     """The item's uri: `base` + slug (base from the style guide's `publish.ninjs.uri_base`)."""
@@ -105,7 +101,7 @@ def to_ninjs(draft: Draft, *, uri: str, version: int | str, version_created: dat
     try:
         article = render(draft)
     except RenderError as exc:
-        raise NinjsError(f"{draft.path}:{exc.line}:{exc.column}: {exc.message}") from None
+        raise NinjsError(exc.located(draft.path)) from None
     item: dict[str, Any] = {
         "uri": uri,
         "type": "text",

@@ -25,10 +25,6 @@ WORDS_PER_MINUTE = 200  # a reader's pace for news copy
 class RenderError(EdtoolError):
     """The front matter cannot be rendered as written (a German message and its position)."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
-
 
 @dataclass(frozen=True)
 class Correction:
@@ -77,7 +73,7 @@ def _text_field(draft: Draft, key: str) -> str:
         return ""
     if isinstance(value, (dict, list)):
         line, column = draft.key_position(key)
-        raise RenderError(f"Feld „{key}“ muss ein Text sein.", line, column)
+        raise RenderError(f"Feld „{key}“ muss ein Text sein.", line=line, column=column)
     return str(value)
 
 
@@ -93,18 +89,19 @@ def corrections_of(draft: Draft) -> list[Correction]:
     how = ("Erwartet wird eine Liste von Einträgen mit Datum und Text, z. B.\n"
            "corrections:\n  - date: 2025-08-13\n    note: \"In einer früheren Fassung hieß es …\"")
     if not isinstance(value, list):
-        raise RenderError(f"Feld „corrections“ ist keine Liste. {how}", line, column)
+        raise RenderError(f"Feld „corrections“ ist keine Liste. {how}", line=line, column=column)
     found = []
     for number, entry in enumerate(value, 1):
         if not isinstance(entry, dict):
             raise RenderError(f"Korrektur Nr. {number} in „corrections“ ist kein Eintrag mit date und note. {how}",
-                              line, column)
+                              line=line, column=column)
         note, date = entry.get("note"), entry.get("date")
         if not isinstance(note, str) or not note.strip():
-            raise RenderError(f"Korrektur Nr. {number} in „corrections“ hat keinen Text (note). {how}", line, column)
+            raise RenderError(f"Korrektur Nr. {number} in „corrections“ hat keinen Text (note). {how}",
+                              line=line, column=column)
         if date is not None and not isinstance(date, (str, int)):
             raise RenderError(f"Korrektur Nr. {number} in „corrections“ hat kein gültiges Datum (date). {how}",
-                              line, column)
+                              line=line, column=column)
         found.append(Correction("" if date is None else str(date), note.strip()))
     return found
 

@@ -425,10 +425,6 @@ def _in_front_matter(draft: Draft, finding: Finding) -> bool:
 class ReviewError(EdtoolError):
     """The command cannot do its work (a German message; exit status 2)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 @dataclass
 class Baseline:

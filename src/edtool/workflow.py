@@ -364,7 +364,7 @@ def load_draft(path: str | Path) -> tuple[Draft, bytes]:
     try:
         return Draft.from_bytes(data, str(path)), data
     except DraftError as exc:
-        raise WorkflowError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+        raise WorkflowError(exc.located(path)) from None
 
 
 def status_of(draft: Draft) -> str:
@@ -558,7 +558,7 @@ def correct(path: str | Path, note: str, guide: StyleGuide, *, update: bool = Fa
         try:
             corrections_of(draft)  # a broken field is refused with its position, never overwritten
         except RenderError as exc:
-            raise WorkflowError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+            raise WorkflowError(exc.located(path)) from None
         entries = list(draft.front_matter.get("corrections") or [])
         updates = {"corrections": [*entries, {"date": desk_now(guide, now).date().isoformat(), "note": note}]}
     updates.update({"status": "review", "submitted_at": now_iso(guide, now)})

@@ -25,7 +25,7 @@ def _load(path: Path):
     try:
         return Draft.load(path)
     except DraftError as exc:
-        fail(f"{path}:{exc.line}:{exc.column}: {exc.message}")
+        fail(exc.located(path))
 
 
 def _write_page(html: str, target: Optional[Path], draft, kind: str, open_it: bool) -> None:
@@ -62,7 +62,7 @@ def preview(
     try:
         html = page(draft)
     except RenderError as exc:
-        fail(f"{draft_path}:{exc.line}:{exc.column}: {exc.message}")
+        fail(exc.located(draft_path))
     _write_page(html, html_file, draft, "vorschau", open_it or html_file is None)
 
 
@@ -138,7 +138,7 @@ def review(
         page = review_page(draft, result.diagnostics,
                            baseline=(baseline.label, baseline.reader_text()) if baseline else None)
     except RenderError as exc:
-        fail(f"{draft_path}:{exc.line}:{exc.column}: {exc.message}")
+        fail(exc.located(draft_path))
         return
     _write_page(page.html, html_file, draft, "pruefung", open_it or html_file is None)
 
@@ -183,7 +183,7 @@ def diff(
         fail(exc.message)
         return
     except RenderError as exc:
-        fail(f"{draft_path}:{exc.line}:{exc.column}: {exc.message}")
+        fail(exc.located(draft_path))
         return
     changes = word_diff(old, new)
     use_color = color if color is not None else (sys.stdout.isatty() and not os.environ.get("NO_COLOR"))

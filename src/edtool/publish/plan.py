@@ -223,8 +223,7 @@ def classify(path: Path, published: Draft, draft: Draft, rules: Rules) -> tuple[
     try:
         before, after = corrections_of(published), corrections_of(draft)
     except RenderError as exc:
-        raise PublishError(msg("publish.bad-corrections", path=f"{path}:{exc.line}:{exc.column}",
-                               error=exc.message)) from None
+        raise PublishError(exc.located(path)) from None
     if after[:len(before)] != before:
         raise PublishError(msg("publish.corrections-kept", path=path))
     if len(after) > len(before):
