@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import GOOD_FRONT_MATTER, make_draft
+from workflow_support import newsroom  # noqa: F401
 from edtool.checks.metadata import check_metadata
 from edtool.draft import Draft
 from edtool.styleguide import StyleGuide, StyleGuideError
@@ -89,3 +90,89 @@ def test_broken_schema_is_a_styleguide_error_with_line():
     with pytest.raises(StyleGuideError) as info:
         check_metadata(Draft.from_text(make_draft()), guide)
     assert info.value.line == 5
+
+
+# -- a slug that is already taken --------------------------------------------------------------------------
+def _slug_draft(slug: str, title: str = "Ein Roboter lernt das Schweißen") -> str:
+    return make_draft(replace_field("slug", f"slug: {slug}").replace(
+        next(r for r in GOOD_FRONT_MATTER.splitlines() if r.startswith("title:")), f"title: {title}"))
+
+
+def test_a_slug_another_draft_has_is_found_at_the_slug_field(desk, run_edtool):
+    import json
+
+    (desk / "drafts" / "erster.md").write_text(_slug_draft("roboter-schweisst"), encoding="utf-8")
+    (desk / "drafts" / "zweiter.md").write_text(_slug_draft("roboter-schweisst"), encoding="utf-8")
+    (desk / "drafts" / "dritter.md").write_text(_slug_draft("roboter-schweisst-2"), encoding="utf-8")
+    result = run_edtool("check", "--only", "metadata", "--format", "json", "drafts", cwd=desk)
+    files = {f["path"]: f["diagnostics"] for f in json.loads(result.stdout)["files"]}
+    line = next(i for i, row in enumerate(_slug_draft("x").splitlines(), 1) if row.startswith("slug:"))
+    for name, other in (("erster", "zweiter"), ("zweiter", "erster")):
+        found = [d for d in files[f"drafts/{name}.md"] if d["rule"] == "metadata.slug-taken"]
+        assert [(d["line"], d["column"], d["end_column"], d["severity"]) for d in found] == \
+            [(line, 1, len("slug: roboter-schweisst") + 1, "error")]
+        assert f"Der Entwurf drafts/{other}.md hat denselben Slug" in found[0]["message"]
+        assert found[0]["suggestions"] == ["roboter-schweisst-3"]  # -2 belongs to the third draft
+    assert [d for d in files["drafts/dritter.md"] if d["rule"] == "metadata.slug-taken"] == []
+    assert result.returncode == 1
+
+
+def test_a_draft_with_a_free_slug_has_no_slug_finding(desk, guide):
+    (desk / "drafts" / "erster.md").write_text(_slug_draft("roboter-schweisst"), encoding="utf-8")
+    guide = StyleGuide.load(desk / "styleguide.yaml")
+    draft = Draft.from_text(_slug_draft("roboter-lackiert"), str(desk / "drafts" / "zweiter.md"))
+    assert [d.rule for d in check_metadata(draft, guide)] == []
+    own = Draft.load(desk / "drafts" / "erster.md")  # its own slug is no conflict
+    assert [d.rule for d in check_metadata(own, guide)] == []
+
+
+def _configure_content_repo(room) -> None:
+    import yaml
+
+    data = yaml.safe_load((room.desk / "styleguide.yaml").read_text(encoding="utf-8"))
+    room.styleguide(publish={**data.get("publish", {}), "content_repo": "../content"})
+
+
+def test_a_slug_published_in_the_content_repository_is_found_by_check_and_refused_by_new(newsroom):
+    import json
+
+    published = newsroom.approved_draft()
+    assert newsroom.publish(str(published), "--editor", "Katrin Vogel").returncode == 0
+    _configure_content_repo(newsroom)
+    result = newsroom.edtool("check", "--only", "metadata", "--format", "json", "drafts/kuka.md")
+    assert [d["rule"] for f in json.loads(result.stdout)["files"] for d in f["diagnostics"]] == []  # its own
+    published.unlink()  # the draft is gone; the article stays
+    other = newsroom.write_draft("neu.md", date="2025-09-01", title="Kuka zeigt den Schweißroboter erneut")
+    result = newsroom.edtool("check", "--only", "metadata", "--format", "json", "drafts/neu.md")
+    found = json.loads(result.stdout)["files"][0]["diagnostics"]
+    assert [(d["rule"], d["line"], d["column"]) for d in found] == [("metadata.slug-taken", 3, 1)]
+    assert ("articles/2025/08/kuka-schweissroboter.md im Inhalts-Repository, veröffentlicht aus dem Entwurf "
+            "drafts/kuka.md") in found[0]["message"]
+    assert found[0]["suggestions"] == ["kuka-schweissroboter-2"]
+    other.unlink()
+    result = newsroom.edtool("new", "Kuka Schweißroboter", "--author", "Jonas Weber", "--dateline", "Augsburg",
+                             "--category", "Robotik", "--tags", "Kuka")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "articles/2025/08/kuka-schweissroboter.md im Inhalts-Repository" in result.stderr
+    assert "--slug kuka-schweissroboter-2" in result.stderr
+    assert sorted(p.name for p in newsroom.drafts.iterdir()) == []
+
+
+def test_check_with_a_content_repository_imports_git_only_for_a_slug_it_mentions(newsroom):
+    import subprocess
+    import sys
+
+    published = newsroom.approved_draft()
+    assert newsroom.publish(str(published), "--editor", "Katrin Vogel").returncode == 0
+    _configure_content_repo(newsroom)
+    newsroom.write_draft("frei.md", slug="ein-ganz-anderer-slug")
+    published.unlink()
+    newsroom.write_draft("kopie.md", date="2025-09-01")  # the published slug, in a draft not yet published
+    code = ("import sys\nfrom edtool.cli.main import run\n"
+            "try:\n    run(['check', '--only', 'metadata', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            "print('git' in sys.modules)")
+    for name, imported in (("frei.md", "False"), ("kopie.md", "True")):
+        result = subprocess.run([sys.executable, "-c", code, f"drafts/{name}"], cwd=newsroom.desk,
+                                capture_output=True, text=True)
+        assert result.stdout.strip().splitlines()[-1] == imported, (name, result.stdout, result.stderr)

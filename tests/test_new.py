@@ -158,3 +158,28 @@ def test_a_category_the_desk_does_not_have_is_refused_at_once(desk, run_edtool):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Kategorie „Sport“ gibt es nicht. Möglich: KI, Robotik, Raumfahrt" in result.stderr
     assert list((desk / "drafts").iterdir()) == []
+
+
+def test_a_slug_another_draft_has_is_refused_with_a_free_variant(desk, run_edtool):
+    other = desk / "drafts" / "aelterer-text.md"
+    other.write_text("---\ntitle: Kuka stellt neuen Roboter vor\nslug: kuka-stellt-neuen-roboter-vor\n---\n\nText\n",
+                     encoding="utf-8")
+    args = ("new", "Kuka stellt neuen Roboter vor", "--author", "Lena Hoffmann", "--dateline", "Augsburg",
+            "--category", "Robotik", "--tags", "Kuka")
+    result = run_edtool(*args, cwd=desk)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Der Slug „kuka-stellt-neuen-roboter-vor“ ist bereits vergeben: Der Entwurf drafts/aelterer-text.md" \
+        in result.stderr
+    assert "--slug kuka-stellt-neuen-roboter-vor-2" in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in (desk / "drafts").iterdir()] == ["aelterer-text.md"]
+    result = run_edtool(*args, "--slug", "kuka-stellt-neuen-roboter-vor-2", cwd=desk)
+    assert result.returncode == 0, result.stderr
+    fm = Draft.load(desk / "drafts" / "kuka-stellt-neuen-roboter-vor-2.md").front_matter
+    assert fm["slug"] == "kuka-stellt-neuen-roboter-vor-2" and fm["title"] == "Kuka stellt neuen Roboter vor"
+
+
+@pytest.mark.parametrize("slug", ["Kuka_Roboter", "kuka roboter", "kuka--roboter", "ümlaut"])
+def test_a_given_slug_must_be_a_slug(desk, run_edtool, slug):
+    result = run_edtool("new", "Ein Titel für den Test", "--author", "Lena Hoffmann", "--slug", slug, cwd=desk)
+    assert result.returncode == 2 and "taugt nicht als Slug" in result.stderr
+    assert list((desk / "drafts").iterdir()) == []

@@ -61,10 +61,11 @@ class NewDraft:
     tags: list[str] = field(default_factory=list)
     agency: str = ""
     day: date = field(default_factory=date.today)
+    given_slug: str = ""  # --slug: instead of the one from the title
 
     @property
     def slug(self) -> str:
-        return slugify_title(self.title)
+        return self.given_slug.strip() or slugify_title(self.title)
 
 
 def _fill(value: Any, values: dict[str, Any]) -> Any:
@@ -125,6 +126,8 @@ def allowed_categories(guide: StyleGuide | None) -> list[str]:
 def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None, force: bool = False) -> Path:
     if not new.title.strip():
         raise NewDraftError(msg("new.empty-title"))
+    if new.given_slug.strip() and slugify_title(new.given_slug) != new.given_slug.strip():
+        raise NewDraftError(msg("new.bad-slug", slug=new.given_slug, example=slugify_title(new.given_slug) or "mein-artikel"))
     if not new.slug:
         raise NewDraftError(msg("new.empty-slug", title=new.title))
     allowed = allowed_categories(guide)
@@ -139,8 +142,42 @@ def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None
     folder = directory or drafts_dir(guide)
     path = folder / f"{new.slug}.md"
     text = render(new, guide)
+    _refuse_taken_slug(new, guide, path, text)
     try:
         atomic_write(path, text.encode("utf-8"), overwrite=force)
     except FileExistsError:
         raise NewDraftError(msg("new.exists", path=path)) from None
     return path
+
+
+def _refuse_taken_slug(new: NewDraft, guide: StyleGuide, path: Path, text: str) -> None:
+    """Refuse a slug another draft or a published article has (the content repository only when one is
+    configured), naming the other file and a free variant."""
+    from edtool.checks.metadata_slug import Taken, find_taken, free_variant
+    from edtool.draft import Draft, DraftError
+
+    try:
+        draft = Draft.from_text(text, str(path))
+    except DraftError:
+        return  # the desk's template is broken; edtool check reports it in the new draft
+    if str(draft.front_matter.get("slug") or "").strip() != new.slug:
+        draft = Draft.from_text(f"---\nslug: {new.slug}\ndate: {new.day.isoformat()}\n"
+                                f"category: {json_text(new.category)}\n---\n", str(path))
+    try:
+        taken: Taken | None = find_taken(guide, draft, path, folder=path.parent)
+    except EdtoolError:  # the repository is unreadable: the drafts still count
+        taken = find_taken(guide, draft, path, content=False, folder=path.parent)
+    if taken is None:
+        return
+    free = free_variant(guide, new.slug, path, extra=lambda s: (path.parent / f"{s}.md").exists(),
+                        folder=path.parent)
+    if taken.draft is not None:
+        raise NewDraftError(msg("new.slug-taken-draft", slug=new.slug, other=taken.draft, free=free))
+    raise NewDraftError(msg("new.slug-taken-published", slug=new.slug, target=taken.target, owner=taken.owner,
+                            free=free))
+
+
+def json_text(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

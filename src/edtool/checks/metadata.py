@@ -181,6 +181,7 @@ def check_metadata(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
             else:
                 add(key, Severity.WARNING, "metadata.unknown-key", msg("metadata.unknown-key-plain", field=key))
     _check_authors(draft, guide, add)
+    _check_slug(draft, guide, add)
     found.sort(key=Diagnostic.sort_key)
     return found
 
@@ -202,3 +203,28 @@ def _check_authors(draft: Draft, guide: StyleGuide, add) -> None:
                 hint=hint), close)
 
 
+
+
+def _check_slug(draft: Draft, guide: StyleGuide, add) -> None:
+    """A slug another draft or a published article already has (edtool.checks.metadata_slug)."""
+    from edtool.checks.metadata_slug import PUBLISHED, find_taken, free_variant
+    from edtool.errors import EdtoolError
+
+    status = str(draft.front_matter.get("status") or "draft").strip()
+    try:
+        taken = find_taken(guide, draft, content=status not in PUBLISHED)
+    except EdtoolError as exc:
+        reported = guide.memo("slug.unchecked-reported", list)
+        if not reported:  # once per run, not once per draft
+            reported.append(True)
+            add("slug", Severity.INFO, "metadata.slug-unchecked", msg("metadata.slug-unchecked", reason=exc.message))
+        return
+    if taken is None:
+        return
+    free = free_variant(guide, taken.slug, draft.path)
+    if taken.draft is not None:
+        message = msg("metadata.slug-taken-draft", slug=taken.slug, other=taken.draft, free=free)
+    else:
+        message = msg("metadata.slug-taken-published", slug=taken.slug, target=taken.target, owner=taken.owner,
+                      free=free)
+    add("slug", Severity.ERROR, "metadata.slug-taken", message, (free,))

@@ -19,6 +19,7 @@ def new(
     tags: Optional[str] = typer.Option(None, "--tags", help="Schlagwörter, mit Komma getrennt."),
     directory: Optional[Path] = typer.Option(None, "--dir", help="Ordner für den Entwurf (Standard: new.directory der "
                                                                  "Redaktion)."),
+    slug: Optional[str] = typer.Option(None, "--slug", help="Slug und Dateiname statt des aus dem Titel gebildeten, z. B. kuka-roboter-2."),
     force: bool = typer.Option(False, "--force", help="Einen vorhandenen Entwurf überschreiben."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -56,6 +57,7 @@ def new(
         dateline=normalise_places(dateline or ""),
         category=category or "",
         tags=[t.strip() for t in (tags or "").split(",") if t.strip()],
+        given_slug=slug or "",
     )
     try:
         path = create_draft(draft, guide, directory, force)
