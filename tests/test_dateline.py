@@ -114,3 +114,18 @@ def test_agencies_come_from_the_styleguide():
 def test_parse_dateline_rejects_ordinary_sentences():
     assert parse_dateline("Der Leiter der Behörde sagte am Montag – so heißt es – nichts.") is None
     assert parse_dateline("Die NASA (National Aeronautics and Space Administration) plant") is None
+
+
+def test_the_placeholder_of_edtool_new_is_an_error_at_its_place(guide):
+    result = findings("ORT (IT BOLTWISE) – \n", guide, with_dateline("HOUSTON"))
+    assert [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in result] == [
+        ("dateline.placeholder", BODY_LINE, 1, BODY_LINE, 4), ("dateline.no-text", BODY_LINE, 20, BODY_LINE, 20)]
+    assert "„ORT“ durch den Ort" in result[0].message and "HOUSTON / LONDON (IT BOLTWISE) – " in result[0].message
+    assert result[0].fix is None  # only the writer knows the place
+    result = findings("ORT (dpa) – Die Agentur meldet einen Rekord.\n", guide, with_dateline("HOUSTON"))
+    assert [(d.rule, d.column) for d in result] == [("dateline.placeholder", 1)]
+    assert "„HOUSTON / LONDON (dpa) – “" in result[0].message
+
+
+def test_a_real_place_is_no_placeholder(guide):
+    assert findings("ORTENBURG (dpa) – Ein Text.\n", guide, with_dateline("ORTENBURG")) == []

@@ -183,3 +183,21 @@ def test_a_given_slug_must_be_a_slug(desk, run_edtool, slug):
     result = run_edtool("new", "Ein Titel für den Test", "--author", "Lena Hoffmann", "--slug", slug, cwd=desk)
     assert result.returncode == 2 and "taugt nicht als Slug" in result.stderr
     assert list((desk / "drafts").iterdir()) == []
+
+
+def test_without_a_dateline_the_body_gets_a_placeholder_the_check_flags(desk, run_edtool):
+    styleguide = desk / "styleguide.yaml"
+    text = styleguide.read_text(encoding="utf-8")
+    styleguide.write_text(text.replace("default_agency: IT BOLTWISE", "default_agency: dpa"), encoding="utf-8")
+    result = run_edtool("new", "Ein Titel ohne Ortsmarke", "--author", "Lena Hoffmann", "--category", "KI",
+                        "--tags", "KI", cwd=desk, input="")  # a pipe: nothing is asked
+    assert result.returncode == 0, result.stderr
+    path = desk / result.stdout.strip()
+    draft = Draft.load(path)
+    assert draft.body.lstrip("\n") == "ORT (dpa) – \n"
+    assert draft.front_matter["dateline"] == ""
+    result = run_edtool("check", "--only", "dateline", "drafts/ein-titel-ohne-ortsmarke.md", cwd=desk)
+    assert result.returncode == 1
+    line = draft.text.splitlines().index("ORT (dpa) – ") + 1
+    assert f"drafts/ein-titel-ohne-ortsmarke.md:{line}:1: Fehler [dateline.placeholder] Ortsmarke noch nicht" \
+        in result.stdout

@@ -66,6 +66,7 @@ DE: dict[str, str] = {
     "dateline.agency-missing": "Der Ortsmarke fehlt die Agentur in Klammern, z. B. „{example}“.",
     "dateline.mismatch": "Ortsmarke im Text („{body}“) passt nicht zum Feld „dateline“ im Front Matter („{front}“).",
     "dateline.no-text": "Nach der Ortsmarke fehlt der Text des Artikels.",
+    "dateline.placeholder": "Ortsmarke noch nicht ausgefüllt: „{placeholder}“ durch den Ort (oder die Orte) der Meldung in Großbuchstaben ersetzen, z. B. „{example}“, und im Front Matter „dateline:“ eintragen.",
     # new
     "new.exists": "Entwurf existiert bereits: {path}. Mit --force überschreiben.",
     "new.no-author": "Kein Autor angegeben: Bitte --author NAME angeben oder „git config user.name“ setzen.",

@@ -104,7 +104,10 @@ def render(new: NewDraft, guide: StyleGuide) -> str:
     filled = _fill(front, values)
     yaml_text = yaml.dump(filled, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
                           default_flow_style=False, width=1000)
-    return f"---\n{yaml_text}---\n\n{_fill(body, values)}"
+    from edtool.checks.dateline import PLACEHOLDER
+
+    # no dateline yet: the body gets a placeholder the dateline check flags (the front matter stays empty)
+    return f"---\n{yaml_text}---\n\n{_fill(body, {**values, 'dateline': new.dateline or PLACEHOLDER})}"
 
 
 def default_agency(guide: StyleGuide) -> str:

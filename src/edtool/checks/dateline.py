@@ -18,6 +18,7 @@ from edtool.prose import ProseView, Segment, prose_of
 from edtool.styleguide import StyleGuide
 
 DEFAULT_AGENCIES = ("IT BOLTWISE", "dpa", "Reuters", "AFP", "AP")
+PLACEHOLDER = "ORT"  # what `edtool new` writes when it has no dateline; an error until replaced
 DASH = " – "
 SMALL_WORDS = {"am", "an", "der", "im", "ob", "bei", "upon", "on", "de", "del", "la"}
 MAX_PLACES_LENGTH = 80
@@ -118,6 +119,10 @@ class _Reporter:
                                           suggestions, fix))
 
 
+def no_text_after(text: str, parsed: Dateline) -> bool:
+    return not text[parsed.end :].strip()
+
+
 def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
     config = guide.section("dateline")
     agencies = [str(a) for a in config.get("agencies", DEFAULT_AGENCIES)]
@@ -134,6 +139,14 @@ def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
     parsed = parse_dateline(segment.text)
     if parsed is None:
         report.add("dateline.missing", (0, 0), msg("dateline.missing", example=example), (example,))
+        return report.found
+
+    # the placeholder `edtool new` left: to be replaced by the place of the report
+    if [place for place, _, _ in parsed.places] == [PLACEHOLDER]:
+        report.add("dateline.placeholder", parsed.places_span, msg("dateline.placeholder", placeholder=PLACEHOLDER,
+                   example=f"HOUSTON / LONDON ({parsed.agency or default_agency}){DASH}"))
+        if no_text_after(segment.text, parsed):
+            report.add("dateline.no-text", (parsed.end, parsed.end), msg("dateline.no-text"))
         return report.found
 
     # places: capitals, " / " between them
@@ -163,7 +176,7 @@ def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
                        canonical or agencies, fixable=bool(canonical))
 
     # dash
-    no_text = not segment.text[parsed.end :].strip()
+    no_text = no_text_after(segment.text, parsed)
     if parsed.dash != DASH and not (no_text and parsed.dash.strip() == "–"):  # fresh draft: "… – " then nothing
         report.add("dateline.dash", parsed.dash_span, msg("dateline.dash", found=parsed.dash), (DASH,), fixable=True)
     if no_text:

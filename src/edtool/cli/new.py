@@ -36,7 +36,7 @@ def new(
     if not author and interactive:
         author = typer.prompt("Autor")
     if dateline is None and interactive:
-        dateline = typer.prompt("Ortsmarke (z. B. HOUSTON / LONDON)", default="")
+        dateline = typer.prompt("Ortsmarke, z. B. HOUSTON / LONDON (leer lassen: Platzhalter ORT)", default="")
     if category is None and interactive:
         allowed = allowed_categories(guide)
         category = typer.prompt(f"Kategorie ({', '.join(allowed)})" if allowed else "Kategorie", default="")
