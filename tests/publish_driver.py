@@ -38,13 +38,11 @@ def main() -> int:
     def say(level: str, text: str) -> None:
         print(text, file=sys.stderr if level == "warning" else sys.stdout, flush=True)
 
-    publisher = Publisher(StyleGuide.load(args.styleguide), args.content, args.editor, notify=say, on_step=on_step)
-    try:
+    with Publisher(StyleGuide.load(args.styleguide), args.content, args.editor, notify=say,
+                   on_step=on_step) as publisher:
         if args.withdraw is not None:
             return publisher.withdraw(Path(args.drafts[0]), args.editor, args.withdraw)
         return publisher.publish([Path(p) for p in args.drafts])
-    finally:
-        publisher.close()
 
 
 if __name__ == "__main__":

@@ -363,13 +363,10 @@ def test_due_publishes_what_is_due_by_the_injected_clock(newsroom):
         approve(path, "Katrin Vogel", guide, now=clock(2025, 8, 12, 10, 0))
 
     def due_at(*moment: int) -> list[str]:
-        publisher = Publisher(guide, newsroom.content, "Katrin Vogel", now=clock(*moment))
-        try:
+        with Publisher(guide, newsroom.content, "Katrin Vogel", now=clock(*moment)) as publisher:
             chosen = publisher.due(drafts_to_publish([newsroom.drafts], True))
             assert publisher.publish(chosen) == 0
             return [p.name for p in chosen]
-        finally:
-            publisher.close()
 
     assert due_at(2025, 8, 12, 11, 59) == []
     assert newsroom.content_log() == ["Start"]
@@ -388,11 +385,8 @@ def test_publish_before_the_schedule_is_refused_and_due_runs_from_the_command_li
     from edtool.workflow import approve
 
     approve(path, "Katrin Vogel", guide_of(newsroom), now=clock(2025, 8, 12, 10, 0))
-    publisher = Publisher(guide_of(newsroom), newsroom.content, "Katrin Vogel", now=clock(2025, 8, 12, 11, 0))
-    try:
+    with Publisher(guide_of(newsroom), newsroom.content, "Katrin Vogel", now=clock(2025, 8, 12, 11, 0)) as publisher:
         assert publisher.publish([path]) == 1
-    finally:
-        publisher.close()
     assert any("geplant für 2025-08-12T12:00:00+02:00" in text for _, text in publisher.notices)
     assert newsroom.content_log() == ["Start"]
     result = newsroom.publish("--due", *EDITOR)  # the real clock: long past
@@ -408,11 +402,8 @@ def test_the_desk_time_zone_is_configurable(newsroom):
     publish["timezone"] = "America/New_York"
     newsroom.styleguide(publish=publish)
     path = newsroom.approved_draft()
-    publisher = Publisher(guide_of(newsroom), newsroom.content, "Katrin Vogel", now=clock(2025, 8, 12, 18, 0))
-    try:
+    with Publisher(guide_of(newsroom), newsroom.content, "Katrin Vogel", now=clock(2025, 8, 12, 18, 0)) as publisher:
         assert publisher.publish([path]) == 0
-    finally:
-        publisher.close()
     assert Draft.load(newsroom.content / TARGET).front_matter["published_at"] == "2025-08-12T12:00:00-04:00"
 
 

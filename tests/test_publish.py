@@ -130,9 +130,9 @@ def test_slug_with_dots_is_refused(newsroom):
     from edtool.publish import Publisher, PublishError
     from edtool.styleguide import StyleGuide
 
-    publisher = Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content)
-    with pytest.raises(PublishError, match="außerhalb"):
-        publisher.check_inside("x.md", "articles/../../etc/passwd")
+    with Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content) as publisher:
+        with pytest.raises(PublishError, match="außerhalb"):
+            publisher.check_inside("x.md", "articles/../../etc/passwd")
 
 
 def test_symlink_on_the_way_is_refused(newsroom):
@@ -808,12 +808,9 @@ def test_transaction_rolls_back_on_a_failure_before_the_commit(newsroom):
         if step == "write":
             raise OSError("Datenträger voll")
 
-    publisher = Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content, "Katrin Vogel",
-                          on_step=fail_after)
-    try:
+    with Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content, "Katrin Vogel",
+                   on_step=fail_after) as publisher:
         assert publisher.publish([path]) == 1
-    finally:
-        publisher.close()
     assert publisher.notices[-1][0] == "warning" and "Datenträger voll" in publisher.notices[-1][1]
     assert state(newsroom) == snapshot and path.read_bytes() == before
     assert_clean(newsroom)
@@ -829,12 +826,9 @@ def test_transaction_keeps_a_commit_whatever_fails_after_it(newsroom):
         if step == "git-commit":
             raise RuntimeError("unterbrochen")
 
-    publisher = Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content, "Katrin Vogel",
-                          on_step=fail_after)
-    try:
+    with Publisher(StyleGuide.load(newsroom.desk / "styleguide.yaml"), newsroom.content, "Katrin Vogel",
+                   on_step=fail_after) as publisher:
         assert publisher.publish([path]) == 0
-    finally:
-        publisher.close()
     assert Draft.load(path).front_matter["commit"] == newsroom.content_head()
     assert [level for level, _ in publisher.notices] == ["info"]  # the library said it, printed nothing
     assert_clean(newsroom)
@@ -849,8 +843,7 @@ def test_adapter_creation_locks_and_git_processes(newsroom):
     article = newsroom.content / TARGET
     article.write_text(article.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
     git("commit", "-q", "-am", "Nachtrag", cwd=newsroom.content)
-    repo = ContentRepo(newsroom.content)
-    try:
+    with ContentRepo(newsroom.content) as repo:
         sha, message = repo.creation(TARGET)
         assert sha == created and "Draft: drafts/kuka.md" in message
         assert repo.lock_files("main") == []
@@ -863,8 +856,37 @@ def test_adapter_creation_locks_and_git_processes(newsroom):
             assert waiting.pid in repo.git_processes()[0]
         finally:
             waiting.communicate(b"x", timeout=30)
-    finally:
-        repo.close()
+
+
+def test_adapter_status_is_one_git_status_and_agrees_with_git_per_path(newsroom):
+    from edtool.publish.repo import ContentRepo
+
+    content = newsroom.content
+    for name in ("alt.md", "bleibt.md", "ändern.md"):
+        (content / name).write_text(f"{name}\n", encoding="utf-8")
+    git("add", ".", cwd=content)
+    git("commit", "-q", "-m", "Dateien", cwd=content)
+    git("mv", "alt.md", "umbenannt.md", cwd=content)  # staged rename: both names count
+    (content / "ändern.md").write_text("geändert\n", encoding="utf-8")  # a non-ASCII name, changed
+    (content / "neu" / "tief").mkdir(parents=True)
+    (content / "neu" / "tief" / "a b.md").write_text("x\n", encoding="utf-8")  # untracked, in a folder
+    (content / "vorgemerkt.md").write_text("x\n", encoding="utf-8")
+    git("add", "vorgemerkt.md", cwd=content)
+    names = ["alt.md", "umbenannt.md", "bleibt.md", "ändern.md", "neu", "neu/tief", "neu/tief/a b.md",
+             "vorgemerkt.md", "README.md", "fehlt.md", "articles"]
+    with ContentRepo(content) as repo:
+        expected = {name: git("status", "--porcelain", "--untracked-files=all", "--", name, cwd=content) != ""
+                    for name in names}
+        assert {name: repo.is_dirty(name) for name in names} == expected
+        assert [name for name in names if expected[name]] == ["alt.md", "umbenannt.md", "ändern.md", "neu",
+                                                              "neu/tief", "neu/tief/a b.md", "vorgemerkt.md"]
+        (content / "bleibt.md").write_text("jetzt anders\n", encoding="utf-8")
+        assert not repo.is_dirty("bleibt.md")  # the status of this run, asked once
+        repo.forget_status()
+        assert repo.is_dirty("bleibt.md")
+        git("commit", "-q", "-m", "bleibt", "--", "bleibt.md", cwd=content)
+        repo.committed(["bleibt.md"])  # what a commit of ours tells the adapter
+        assert not repo.is_dirty("bleibt.md") and repo.is_dirty("ändern.md")
 
 
 def test_temp_files_a_killed_write_left_in_the_content_repository_are_removed(newsroom):

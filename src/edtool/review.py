@@ -502,7 +502,7 @@ def published_baseline(guide, path: str | Path, draft: Draft, content_repo=None)
         publisher = Publisher(guide, content_repo)
     except PublishError as exc:
         raise ReviewError(exc.message) from None
-    try:
+    with publisher:
         candidates = []
         try:
             candidates.append(publisher.target_for(draft))
@@ -517,5 +517,3 @@ def published_baseline(guide, path: str | Path, draft: Draft, content_repo=None)
                 head = (reader.head() or "")[:10]
                 return _baseline_from(data, f"der veröffentlichten Fassung ({target}, Commit {head})", target)
         return None
-    finally:
-        publisher.close()

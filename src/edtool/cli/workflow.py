@@ -208,11 +208,8 @@ def correct(
         raise typer.Exit(0)
     # the desk lets an editor correct without a second review: approve and publish at once
     typer.echo(do_approve(path, editor, guide).message)
-    publisher = Publisher(guide, content_repo, editor, notify=_say)
-    try:
+    with Publisher(guide, content_repo, editor, notify=_say) as publisher:
         code = publisher.publish([path], push)
-    finally:
-        publisher.close()
     raise typer.Exit(code)
 
 
@@ -241,11 +238,8 @@ def withdraw(
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)
     signed(editor, reason, need_reason=True)  # refused before the content repository is even opened
-    publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
-    try:
+    with Publisher(guide, content_repo, editor, dry_run, notify=_say) as publisher:
         code = publisher.withdraw(path, editor, reason, push)
-    finally:
-        publisher.close()
     raise typer.Exit(code)
 
 
@@ -269,8 +263,7 @@ def publish(
     if not paths and not all_ and not push and not due:
         fail(msg("publish.no-paths"))
     files = drafts_to_publish(paths or [_drafts_dir(guide)], all_ or due) if paths or all_ or due else []
-    publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
-    try:
+    with Publisher(guide, content_repo, editor, dry_run, notify=_say) as publisher:
         if due:
             files = publisher.due(files)
         if not files:
@@ -281,8 +274,6 @@ def publish(
             code = publisher.publish([], push) if push else 0
         else:
             code = publisher.publish(files, push)
-    finally:
-        publisher.close()
     raise typer.Exit(code)
 
 
@@ -299,11 +290,8 @@ def unpublish(
     from edtool.publish import Publisher
 
     guide = load_guide(styleguide)
-    publisher = Publisher(guide, content_repo, editor, dry_run, notify=_say)
-    try:
+    with Publisher(guide, content_repo, editor, dry_run, notify=_say) as publisher:
         code = publisher.unpublish(path, editor, reason, push)
-    finally:
-        publisher.close()
     raise typer.Exit(code)
 
 

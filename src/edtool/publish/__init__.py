@@ -29,8 +29,7 @@ def slug_owner(guide, draft_path: str | Path, draft: Draft | None = None,
     path = Path(draft_path)
     if draft is None:
         draft, _ = load_draft(path)
-    publisher = Publisher(guide, content_repo)
-    try:
+    with Publisher(guide, content_repo) as publisher:
         try:
             target = publisher.target_for(draft)
         except PublishError as exc:
@@ -40,8 +39,6 @@ def slug_owner(guide, draft_path: str | Path, draft: Draft | None = None,
         ref = publisher.draft_ref(path)
         owner = publisher.taken_by(draft, target, ref)
         return None if owner is None or owner.draft == ref else owner
-    finally:
-        publisher.close()
 
 
 def drafts_to_publish(paths: Iterable[Path], all_approved: bool) -> list[Path]:

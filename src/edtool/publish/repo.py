@@ -45,10 +45,17 @@ class ContentRepo:
         if self.repo.head.is_detached:
             raise PublishError(msg("publish.detached", path=self.root), fatal=True)
         self.git_dir = Path(self.repo.git_dir)
+        self._dirty: set[str] | None = None  # one `git status` per run (see dirty)
 
     def close(self) -> None:
         """End GitPython's helper processes."""
         self.repo.close()
+
+    def __enter__(self) -> "ContentRepo":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     # -- queries ----------------------------------------------------------------------------------
     @property
@@ -79,9 +86,38 @@ class ContentRepo:
         except git.GitCommandError:
             return None
 
+    def dirty(self) -> set[str]:
+        """Paths that differ from HEAD (staged, changed or untracked), from one `git status` that is kept
+        until `forget_status` (a write of ours that git status would see)."""
+        if self._dirty is None:
+            fields = iter(self.repo.git.status("--porcelain", "-z", "--untracked-files=all").split("\0"))
+            found = set()
+            for entry in fields:
+                if len(entry) > 3:
+                    found.add(entry[3:])
+                    if entry[0] in "RC":  # a rename or copy: the next field is where it came from
+                        found.add(next(fields, ""))
+            self._dirty = found
+        return self._dirty
+
+    def forget_status(self) -> None:
+        self._dirty = None
+
+    def committed(self, names: list[str]) -> None:
+        """`names` were just committed as they are in the work tree: clean now."""
+        if self._dirty is not None:
+            self._dirty.difference_update(names)
+
+    def touched(self, path: Path) -> None:
+        """A file of ours was written: forget the status if git could see it."""
+        if self._dirty is not None and Path(path).resolve().is_relative_to(self.root):
+            self._dirty = None
+
     def is_dirty(self, target: str) -> bool:
-        out = self.repo.git.status("--porcelain", "--untracked-files=all", "--", target)
-        return bool(out.strip())
+        """Whether `target` (or, if it is a folder, anything in it) differs from HEAD."""
+        dirty = self.dirty()
+        folder = target.rstrip("/") + "/"
+        return target in dirty or any(name.startswith(folder) for name in dirty)
 
     def history(self, target: str) -> list[tuple[str, str]]:
         """(commit, message) of the commits that touched `target`, newest first."""

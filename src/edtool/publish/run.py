@@ -86,25 +86,35 @@ class Publisher:
         self.notify: Notify = notify or (lambda level, text: self.notices.append((level, text)))
         settings = guide.section("publish")
         self.repo = ContentRepo(content_folder(guide, content_repo))
-        self.root, self.git_dir = self.repo.root, self.repo.git_dir
-        self.branch = str(settings.get("branch") or self.repo.active_branch)
-        self.remote = str(settings.get("remote") or "origin")
-        self.pattern = str(settings.get("path") or DEFAULT_PATTERN)
-        self.people = authors_table(guide)
-        self.rules = Rules.from_settings(settings)
-        self.ninjs_version = str(settings.get("ninjs_version") or "3.1")
-        self.uri_base = settings.get("ninjs_uri_base") or (settings.get("ninjs") or {}).get("uri_base")
-        from edtool.ninjs import VERSIONS
+        try:  # a refused configuration leaves no git helper process behind
+            self.root, self.git_dir = self.repo.root, self.repo.git_dir
+            self.branch = str(settings.get("branch") or self.repo.active_branch)
+            self.remote = str(settings.get("remote") or "origin")
+            self.pattern = str(settings.get("path") or DEFAULT_PATTERN)
+            self.people = authors_table(guide)
+            self.rules = Rules.from_settings(settings)
+            self.ninjs_version = str(settings.get("ninjs_version") or "3.1")
+            self.uri_base = settings.get("ninjs_uri_base") or (settings.get("ninjs") or {}).get("uri_base")
+            from edtool.ninjs import VERSIONS
 
-        if self.ninjs_version not in VERSIONS:
-            allowed = ", ".join(VERSIONS)
-            message = msg("publish.bad-ninjs-version", version=self.ninjs_version, allowed=allowed)
-            raise PublishError(message, fatal=True)
-        self.editor_name = one_line(editor or "") or None
-        self.transaction = Transaction(self.repo, self.notify, on_step)
+            if self.ninjs_version not in VERSIONS:
+                allowed = ", ".join(VERSIONS)
+                message = msg("publish.bad-ninjs-version", version=self.ninjs_version, allowed=allowed)
+                raise PublishError(message, fatal=True)
+            self.editor_name = one_line(editor or "") or None
+            self.transaction = Transaction(self.repo, self.notify, on_step)
+        except BaseException:
+            self.repo.close()
+            raise
 
     def close(self) -> None:
         self.repo.close()
+
+    def __enter__(self) -> "Publisher":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def _info(self, text: str) -> None:
         self.notify("info", text)
@@ -266,6 +276,7 @@ class Publisher:
 
     # -- running ----------------------------------------------------------------------------------
     def _locked(self, work: Callable[[], int]) -> int:
+        self.repo.forget_status()  # one `git status` per run, taken when the first plan needs it
         if self.dry_run:
             if self.transaction.pending():
                 self._warn(msg("publish.pending", draft=self.transaction.journal_path))
@@ -306,6 +317,7 @@ class Publisher:
         if plan.action == "unchanged":
             sha, refreshed = commit_to_record(plan.draft, [sha for sha, _ in self.repo.history(plan.target)])
             if sha is not None:
+                self.repo.touched(plan.draft_path)
                 record_in_draft(plan.draft_path, plan.draft_updates, (), sha, plan.before)
                 if refreshed:
                     self._info(msg("publish.commit-refreshed", path=plan.draft_path, commit=sha[:10]))

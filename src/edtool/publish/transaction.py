@@ -73,6 +73,7 @@ class Transaction:
                                          plan.author, plan.committer)
             self.on_step("git-commit")  # committed, journal not yet told
         except BaseException as exc:
+            self.repo.forget_status()  # whatever was written or put back: ask git again
             sha = self._committed(journal)
             if sha is None:
                 self._rollback(journal)
@@ -82,10 +83,12 @@ class Transaction:
             if sha is None:
                 detail = exc.detail if isinstance(exc, GitFailure) else str(exc)
                 raise PublishError(msg("publish.failed", path=plan.draft_path, error=detail)) from None
+        self.repo.committed([name for name, _, _ in files])
         journal["commit"] = sha
         self._write_journal(journal)
         self.on_step("commit")
         self.committed = True
+        self.repo.touched(plan.draft_path)  # the draft may lie in the content repository
         try:
             record_in_draft(plan.draft_path, plan.draft_updates, plan.draft_remove, sha, plan.before)
         except (WorkflowError, OSError) as exc:
