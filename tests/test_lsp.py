@@ -479,6 +479,38 @@ def test_broken_styleguide_is_one_message_and_a_save_recovers(desk, lsp_env):
     run(scenario())
 
 
+def test_a_misspelt_key_in_a_section_is_the_located_message_check_gives(desk, lsp_env, monkeypatch):
+    from typer.testing import CliRunner
+
+    from edtool.cli.main import app
+
+    path = write_draft(desk)
+    guide = desk / "styleguide.yaml"
+    lines = guide.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.startswith("  default_agency:"))
+    lines[number] = lines[number].replace("default_agency", "defualt_agency")
+    guide.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.chdir(desk)
+    check = CliRunner().invoke(app, ["check", "--skip", "grammar,spelling", "drafts/a.md"],
+                               env={"EDTOOL_STYLEGUIDE": None})
+    assert check.exit_code == 2
+    expected = check.stderr.strip()
+    assert expected.endswith(f"styleguide.yaml:{number + 1}:3: styleguide.yaml ist fehlerhaft: unbekannter "
+                             "Schlüssel „defualt_agency“ in „dateline“. Meinten Sie „default_agency“?")
+
+    async def scenario():
+        editor = Editor(desk, lsp_env)
+        await editor.start()
+        uri = editor.open(path)
+        diagnostics = await editor.diagnostics(uri, 1, where=lambda ds: ds)
+        assert [(d.code, d.message) for d in diagnostics] == [("file.styleguide", expected)]
+        errors = [m for m in editor.messages if m[0] == T.MessageType.Error]
+        assert len(errors) == 1 and expected in errors[0][1]
+        await editor.stop()
+
+    run(scenario())
+
+
 def test_lsp_is_not_imported_by_other_commands(desk):
     write_draft(desk)
     code = ("import sys\nfrom edtool.cli.main import run\n"

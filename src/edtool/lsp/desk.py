@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from edtool.desk import load_desk
 from edtool.diagnostics import Category, Diagnostic, Severity
 from edtool.draft import Draft, DraftError
 from edtool.lsp.text import TextDocument
@@ -158,7 +159,7 @@ class Desk:
         if cached and cached[0] == _signature([found, *_dependencies(cached[1])]):
             return cached[1]
         before = _signature([found])  # taken first: a change while loading means a reload next time
-        guide = StyleGuide.load(found)
+        guide = load_desk(found)  # validated as `edtool check` validates it: the same located message
         self._guides[key] = (before + _signature(_dependencies(guide)), guide)
         self._sessions.pop(key, None)  # grammar settings may have changed
         return guide
