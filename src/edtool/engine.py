@@ -166,42 +166,71 @@ def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], op
     return apply_ignore(draft, guide, found, suppressed)
 
 
+def check_one(path: str, load: Callable[[], Draft], guide: StyleGuide, checks: dict[str, Callable],
+              options: CheckOptions, unavailable: list[ServiceUnavailable]) -> FileResult:
+    """One draft's result: its findings, or a `file` finding when it does not load."""
+    result = FileResult(path)
+    try:
+        draft = load()
+    except DraftError as exc:
+        if options.wants("file"):
+            result.diagnostics.append(_file_diagnostic(path, exc.rule, exc.message, exc.line, exc.column))
+        return result
+    result.draft = draft
+    result.diagnostics = check_draft(draft, guide, checks, options, unavailable, result.suppressed)
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
 def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: StyleGuide,
-                  options: CheckOptions | None = None) -> list[FileResult]:
+                  options: CheckOptions | None = None, jobs: int | None = 1) -> list[FileResult]:
     """Run the selected checks over drafts from anywhere (files, git's index): (path, loader) pairs.
 
-    A draft that does not load is a `file` finding; a missing service is one warning per run."""
+    A draft that does not load is a `file` finding; a missing service is one warning per run.
+    `jobs`: worker processes (None: automatic, see parallel.py); the results are the same and in
+    the same order whatever it is."""
     options = options or CheckOptions()
-    checks = {name: load_check(name) for name in selected_checks(options)}
+    names = selected_checks(options)
+    sources = list(sources)
+    if "grammar" in names and sources:
+        from edtool.checks.grammar import prefetch
+
+        sources = prefetch(sources, guide)  # every draft's uncached paragraphs, requests overlapping
     unavailable: list[ServiceUnavailable] = []
-    results = []
-    for path, load in sources:
-        result = FileResult(path)
-        try:
-            draft = load()
-        except DraftError as exc:
-            if options.wants("file"):
-                result.diagnostics.append(_file_diagnostic(path, exc.rule, exc.message, exc.line, exc.column))
-            results.append(result)
-            continue
-        result.draft = draft
-        result.diagnostics = check_draft(draft, guide, checks, options, unavailable, result.suppressed)
-        results.append(result)
+    workers = 1 if jobs == 1 else _jobs_for(jobs, len(sources))
+    if workers > 1:
+        from edtool.parallel import check_in_workers
+
+        results = check_in_workers(sources, guide, options, names, workers, unavailable)
+    else:
+        checks = {name: load_check(name) for name in names}
+        results = [check_one(path, load, guide, checks, options, unavailable) for path, load in sources]
     if unavailable and results:
         first = next((r for r in results if r.draft is not None), results[0])
         first.diagnostics.insert(0, _file_diagnostic(first.path, "file.service", unavailable[0].message,
                                                      severity=Severity.WARNING))
-    for result in results:
-        result.diagnostics.sort(key=Diagnostic.sort_key)
+        first.diagnostics.sort(key=Diagnostic.sort_key)
     return results
 
 
-def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None) -> list[FileResult]:
+PARALLEL_FROM = 40  # drafts: below this, starting worker processes costs more than they save
+
+
+def _jobs_for(jobs: int | None, count: int) -> int:
+    """Worker processes for `count` drafts: `jobs` if given, else one per core from PARALLEL_FROM
+    drafts on; never more than there are drafts."""
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if count >= PARALLEL_FROM else 1
+    return max(1, min(jobs, count))
+
+
+def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None,
+               jobs: int | None = 1) -> list[FileResult]:
     from edtool.fsutil import display_path
 
     files, missing = collect_paths(paths)
     return missing + check_sources(((display_path(path), partial(Draft.load, path)) for path in files),
-                                   guide, options)
+                                   guide, options, jobs)
 
 
 def worst_exit_code(results: list[FileResult], fail_on: Severity = Severity.ERROR) -> int:

@@ -106,6 +106,8 @@ DE: dict[str, str] = {
     "cli.bad-category": "Unbekannte Kategorie „{name}“. Erlaubt: {allowed}.",
     "cli.interrupted": "Abgebrochen.",
     "cli.internal": "Interner Fehler: {error}. Mit --debug erneut ausführen, um Details zu sehen.",
+    "cli.bad-jobs": "--jobs braucht eine ganze Zahl ab 1 (Prozesse), nicht „{value}“.",
+    "check.worker-died": "Ein Prüfprozess ist unerwartet beendet worden ({detail}); nichts wurde geändert. Mit --jobs 1 läuft die Prüfung in einem einzigen Prozess.",
     # report
     "report.summary": "{files|Datei|Dateien} geprüft: {error|Fehler|Fehler}, {warning|Warnung|Warnungen}, {info|Hinweis|Hinweise}.",
     "report.clean": "{files|Datei|Dateien} geprüft: keine Befunde.",

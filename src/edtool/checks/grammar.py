@@ -43,7 +43,7 @@ from edtool.checks.grammar_settings import (  # noqa: F401  (re-exported)
     warmup_params,
 )
 from edtool.diagnostics import Category, Diagnostic, Severity
-from edtool.draft import Draft
+from edtool.draft import Draft, DraftError
 from edtool.languagetool import URL_ENV, LanguageToolError, pinned_version
 from edtool.messages import msg
 from edtool.prose import Segment, prose_of
@@ -53,6 +53,7 @@ SEPARATOR = "\n\n"
 MAX_REQUEST_CHARS = 20_000  # shared servers limit text length; local ones get the same chunks
 MIN_PARALLEL_CHARS = 1_200  # below this, one request; above, up to WORKERS requests at once
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # LanguageTool checks one request on one core
+AHEAD_WORKERS = WORKERS + 1  # requests at once when fetching ahead: one more keeps the server busy
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -69,6 +70,7 @@ class GrammarSession:
         self.cache = ResultCache(server_id, settings.request_settings)
         self._client = None
         self.failure: LanguageToolError | None = None
+        self.prefetched: dict[tuple[str, str], list] = {}  # (language, text) -> matches, see prefetch()
 
     @property
     def requests(self) -> int:
@@ -103,35 +105,60 @@ class GrammarSession:
             self._client.requests = sent
         return self._client
 
+    def _lookup(self, text: str, language: str) -> list | None:
+        found = self.prefetched.get((language, text))
+        return found if found is not None else self.cache.get(text, language)
+
+    def plan(self, texts: list[str], language: str, blocks: list[int] | None = None,
+             results: list | None = None) -> list[list[str]]:
+        """The requests for the texts that are not cached: texts of different blocks (title, teaser,
+        body sections) never share one. `results` gets each text's cached matches (or None)."""
+        block_of: dict[str, int] = {}
+        for i, text in enumerate(texts):
+            found = self._lookup(text, language)
+            if results is not None:
+                results.append(found)
+            if found is None:
+                block_of.setdefault(text, blocks[i] if blocks else 0)
+        groups: list[list[str]] = []
+        for block in dict.fromkeys(block_of.values()):
+            groups.extend(_groups([t for t in block_of if block_of[t] == block], WORKERS))
+        return groups
+
     def check_texts(self, texts: list[str], language: str, blocks: list[int] | None = None) -> list[list]:
         """LanguageTool matches for each text, from the cache or from the server. Texts of different
         blocks (title, teaser, body sections) never share a request."""
-        results: list[list | None] = [self.cache.get(text, language) for text in texts]
-        block_of: dict[str, int] = {}
-        for i, (text, found) in enumerate(zip(texts, results)):
-            if found is None:
-                block_of.setdefault(text, blocks[i] if blocks else 0)
-        missing = list(block_of)
+        results: list[list | None] = []
+        groups = self.plan(texts, language, blocks, results)
         fetched: dict[str, list] = {}
-        if missing:
-            groups: list[list[str]] = []
-            for block in dict.fromkeys(block_of.values()):
-                groups.extend(_groups([t for t in missing if block_of[t] == block], WORKERS))
+        if groups:
             fetched = self._request(groups, language)
             for text, found in fetched.items():
                 self.cache.put(text, language, found)
         return [found if found is not None else fetched[text] for text, found in zip(texts, results)]
 
-    def _request(self, groups: list[list[str]], language: str) -> dict[str, list]:
+    def fetch_ahead(self, planned: dict[str, list[list[str]]]) -> None:
+        """Send planned requests (language -> groups) all at once, up to WORKERS at a time across
+        drafts, and keep the answers for this run (and in the cache)."""
+        for language, groups in planned.items():
+            if not groups:
+                continue
+            fetched = self._request(groups, language, AHEAD_WORKERS)
+            for text, found in fetched.items():
+                self.cache.put(text, language, found)
+                self.prefetched[(language, text)] = found
+
+    def _request(self, groups: list[list[str]], language: str, workers: int = 0) -> dict[str, list]:
         joined = [SEPARATOR.join(group) for group in groups]
+        workers = workers or WORKERS
         try:
-            answers = self.client(language=language).check_many(joined, language, WORKERS)
+            answers = self.client(language=language).check_many(joined, language, workers)
         except LanguageToolError as exc:
             if exc.kind != "crashed":
                 self.failure = exc
                 raise
             # killed: start anew once
-            answers = self.client(restart=True, language=language).check_many(joined, language, WORKERS)
+            answers = self.client(restart=True, language=language).check_many(joined, language, workers)
         out: dict[str, list] = {}
         for group, matches in zip(groups, answers):
             out.update(_split(group, matches))
@@ -174,6 +201,45 @@ def _groups(texts: list[str], workers: int) -> list[list[str]]:
 
 def session_for(guide: StyleGuide) -> GrammarSession:
     return guide.memo("grammar.session", lambda: GrammarSession(load_settings(guide)))
+
+
+def prefetch(sources: list, guide: StyleGuide) -> list:
+    """Before checking many drafts: send the uncached texts of all of them to LanguageTool, up to
+    WORKERS requests at a time, so the server never waits for our side between drafts; the checks
+    then read the answers. Returns `sources` with each loadable draft already loaded (its prose view
+    is built once). The requests are the ones the checks would send one draft after another (same
+    grouping), so the findings are the same. LanguageTool unavailable: nothing fetched, the checks
+    report it as they would."""
+    settings = load_settings(guide)
+    if not settings.enabled or len(sources) < 2:
+        return sources
+    session = session_for(guide)
+    planned: dict[str, list[list[str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    loaded = []
+    for path, load in sources:
+        try:
+            draft = load()
+        except DraftError:
+            loaded.append((path, load))  # the check reports it
+            continue
+        loaded.append((path, _given(draft)))
+        pieces = pieces_of(draft)
+        language = draft_language(draft, settings)
+        fresh = [i for i, p in enumerate(pieces) if (language, p.text) not in seen]
+        blocks = blocks_of(pieces)
+        groups = session.plan([pieces[i].text for i in fresh], language, [blocks[i] for i in fresh])
+        seen.update((language, p.text) for p in pieces)
+        planned.setdefault(language, []).extend(groups)
+    try:
+        session.fetch_ahead(planned)
+    except LanguageToolError:
+        pass  # session.failure is set: each check reports it (once per run)
+    return loaded
+
+
+def _given(draft: Draft):
+    return lambda: draft
 
 
 # -- what LanguageTool reads ---------------------------------------------------------------------

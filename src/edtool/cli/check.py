@@ -24,6 +24,17 @@ FAIL_ON_OPTION = typer.Option("error", "--fail-on", callback=choice("cli.bad-fai
 CHANGED_SINCE_OPTION = typer.Option(None, "--changed-since", metavar="REF",
                                     help="Nur Befunde auf Zeilen melden, die sich gegenüber dieser Git-Revision "
                                          "geändert haben (z. B. origin/main).")
+def _jobs(value: Optional[str]) -> Optional[str]:
+    if value is not None and (not value.isdigit() or int(value) < 1):
+        from edtool.messages import msg
+
+        fail(msg("cli.bad-jobs", value=value))
+    return value
+
+
+JOBS_OPTION = typer.Option(None, "--jobs", "-j", metavar="N", callback=_jobs,
+                           help="So viele Prozesse prüfen gleichzeitig (Standard: einer je Prozessorkern, "
+                                "bei wenigen Entwürfen nur einer).")
 BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE",
                                help="Die in dieser Datei festgehaltenen Befunde nicht melden (edtool baseline write).")
 
@@ -68,6 +79,7 @@ def check(
                                                   "dann den Rest melden."),
     diff: bool = typer.Option(False, "--diff", help="Die Änderungen von --fix als Unified Diff zeigen; nichts "
                                                     "schreiben (Exit-Status 1, wenn es welche gibt)."),
+    jobs: Optional[str] = JOBS_OPTION,
 ) -> None:
     """Entwürfe prüfen: Metadaten, Ortsmarke, Hausstil, Grammatik und Rechtschreibung."""
     from edtool.cli.progress import attach
@@ -90,7 +102,7 @@ def check(
 
         if run_fix(targets, guide, options, write=not diff):
             return
-    results = run_checks(targets, guide, options)
+    results = run_checks(targets, guide, options, int(jobs) if jobs else None)
     raise typer.Exit(finish(results, guide, fmt, fail_on, changed, baseline))
 
 

@@ -1,0 +1,123 @@
+"""`edtool check` over many drafts on every core: the checks run in forked worker processes.
+
+The parent has the drafts as (path, loader) pairs and the loaded style guide; the workers inherit
+both through fork, so a task is only a range of indices and nothing but the results is pickled.
+Each result comes back as findings, suppressed findings and the draft without its parsed views
+(the report formats read its lines), in input order, so the output is the one a single process
+writes. A draft that does not load is the same `file` finding as in one process (engine.check_one);
+a missing LanguageTool is reported once per run by the parent; a required one stops the run with
+the same RunError. Ctrl-C: the workers ignore SIGINT, the parent ends them and exits.
+
+Imported only when a run has enough drafts for more than one process (engine._jobs_for).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import fields
+from typing import Callable
+
+from edtool.draft import Draft
+from edtool.engine import FileResult, RunError, ServiceUnavailable, check_one, load_check
+from edtool.messages import msg
+from edtool.styleguide import StyleGuide
+
+# Findings a check reports once per run (on the first draft that meets the cause, through a
+# StyleGuide.memo flag). Each worker has its own flag, so the parent keeps only the first in input
+# order: the same draft one process reports it on, since a worker takes its chunks in input order.
+ONCE_PER_RUN = ("metadata.slug-unchecked",)
+CHUNKS_PER_WORKER = 8  # small enough to even out long and short drafts, big enough to batch replies
+MAX_CHUNK = 32
+
+_JOB: tuple | None = None  # (sources, guide, options, check names): set before the fork, read by workers
+_CHECKS: dict[str, Callable] | None = None  # per worker: the loaded checks (a failed service stays off)
+
+
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    session = _JOB[1]._cache.get("grammar.session")
+    if session is not None:  # keep its answers and a known failure, but never share the parent's connection
+        session._client = None
+
+
+def _slim(draft: Draft | None) -> Draft | None:
+    """The draft's own fields, without views the checks built on it (the prose view is large)."""
+    if draft is None:
+        return None
+    copy = object.__new__(Draft)
+    copy.__dict__.update({f.name: getattr(draft, f.name) for f in fields(Draft)})
+    return copy
+
+
+def _run(bounds: tuple[int, int]):
+    global _CHECKS
+    sources, guide, options, names = _JOB
+    if _CHECKS is None:
+        _CHECKS = {name: load_check(name) for name in names}
+    unavailable: list[ServiceUnavailable] = []
+    out = []
+    for index in range(*bounds):
+        path, load = sources[index]
+        result = check_one(path, load, guide, _CHECKS, options, unavailable)
+        out.append((result.path, result.diagnostics, result.suppressed, _slim(result.draft)))
+    return out, [u.message for u in unavailable]
+
+
+def chunks(count: int, workers: int) -> list[tuple[int, int]]:
+    """Index ranges covering 0..count in order."""
+    size = max(1, min(MAX_CHUNK, -(-count // (workers * CHUNKS_PER_WORKER))))
+    return [(start, min(count, start + size)) for start in range(0, count, size)]
+
+
+def check_in_workers(sources: list, guide: StyleGuide, options, names: list[str], workers: int,
+                     unavailable: list[ServiceUnavailable]) -> list[FileResult]:
+    global _JOB
+    _JOB = (sources, guide, options, names)
+    gc.freeze()  # the inherited objects stay shared with the parent (no copy on a collection)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
+    results: list[FileResult] = []
+    try:
+        for replies, messages in pool.map(_run, chunks(len(sources), workers)):
+            for path, diagnostics, suppressed, draft in replies:
+                results.append(FileResult(path, diagnostics, draft, suppressed))
+            unavailable.extend(ServiceUnavailable(message) for message in messages)
+    except BrokenProcessPool as exc:
+        _stop(pool)
+        raise RunError(msg("check.worker-died", detail=str(exc) or type(exc).__name__)) from None
+    except BaseException:  # Ctrl-C, a RunError from a worker (LanguageTool required), a bug
+        _stop(pool)
+        raise
+    finally:
+        _JOB = None
+        gc.unfreeze()
+    pool.shutdown()
+    _once_per_run(results)
+    return results
+
+
+def _once_per_run(results: list[FileResult]) -> None:
+    for rule in ONCE_PER_RUN:
+        seen = False
+        for result in results:
+            for found in (result.diagnostics, result.suppressed):
+                if seen:
+                    found[:] = [d for d in found if d.rule != rule]
+            seen = seen or any(d.rule == rule for d in (*result.diagnostics, *result.suppressed))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now: pending chunks are dropped, running ones killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+__all__ = ["check_in_workers", "chunks"]
