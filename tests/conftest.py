@@ -69,6 +69,36 @@ def run_edtool():
     return run
 
 
+def edtool_in_process(*args: str, cwd: Path, env: dict | None = None,
+                      input: str | None = None) -> subprocess.CompletedProcess:
+    """`edtool ARGS` through the console script's own entry point (edtool.cli.main.run) in this process:
+    the same exit status, stdout and stderr as `run_edtool`, without starting Python. For tests of what a
+    command says and does, not of the process (imports, signals, the installed script)."""
+    from click.testing import CliRunner
+
+    from edtool.cli.main import run
+
+    code, here = 0, os.getcwd()
+    with CliRunner().isolation(input=input, env={"EDTOOL_STYLEGUIDE": None, **(env or {})}) as (out, err, _):
+        os.chdir(cwd)
+        try:
+            run(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
+    return subprocess.CompletedProcess(["edtool", *args], code, stdout, stderr)
+
+
+@pytest.fixture
+def edtool_cli():
+    """`edtool_in_process` as a fixture, with run_edtool's signature."""
+    return edtool_in_process
+
+
 # -- the real LanguageTool server ------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def lt_install():

@@ -42,8 +42,8 @@ def repo(desk: Path) -> Path:
     return desk
 
 
-def findings(run_edtool, repo: Path, *args: str) -> tuple[int, list[tuple[str, int, str]], dict]:
-    result = run_edtool("check", *FAST, "--format", "json", *args, cwd=repo)
+def findings(edtool_cli, repo: Path, *args: str) -> tuple[int, list[tuple[str, int, str]], dict]:
+    result = edtool_cli("check", *FAST, "--format", "json", *args, cwd=repo)
     assert result.returncode in (0, 1), result.stderr
     data = json.loads(result.stdout)
     return result.returncode, [(f["path"], d["line"], d["rule"]) for f in data["files"] for d in f["diagnostics"]
@@ -54,51 +54,51 @@ def line_of(path: Path, text: str) -> int:
     return path.read_text(encoding="utf-8").splitlines().index(text.rstrip("\n")) + 1
 
 
-def test_only_lines_changed_since_the_ref_are_reported(repo, run_edtool):
+def test_only_lines_changed_since_the_ref_are_reported(repo, edtool_cli):
     a = repo / "drafts" / "a.md"
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW), encoding="utf-8")
-    code, all_found, _ = findings(run_edtool, repo)
+    code, all_found, _ = findings(edtool_cli, repo)
     assert {rule for _, _, rule in all_found} == {"style.typo.abbreviations"} and len(all_found) == 3
-    code, found, data = findings(run_edtool, repo, "--changed-since", "main")
+    code, found, data = findings(edtool_cli, repo, "--changed-since", "main")
     assert code == 1
     assert found == [("drafts/a.md", line_of(a, NEW), "style.typo.abbreviations")]
     assert [f["path"] for f in data["files"]] == ["drafts/a.md"]  # an unchanged file is not checked at all
     git("add", ".", cwd=repo)
     git("commit", "-q", "-m", "neu", cwd=repo)  # committed: the same against main, nothing against HEAD
-    assert findings(run_edtool, repo, "--changed-since", "main")[1] == found
-    code, found, data = findings(run_edtool, repo, "--changed-since", "HEAD")
+    assert findings(edtool_cli, repo, "--changed-since", "main")[1] == found
+    code, found, data = findings(edtool_cli, repo, "--changed-since", "HEAD")
     assert (code, found, data["files"]) == (0, [], [])
 
 
-def test_untracked_file_counts_as_changed_throughout(repo, run_edtool):
+def test_untracked_file_counts_as_changed_throughout(repo, edtool_cli):
     (repo / "drafts" / "neu.md").write_text(make_draft(body=P1 + "\n" + OLD + NEW), encoding="utf-8")
-    _, found, _ = findings(run_edtool, repo, "--changed-since", "main")
+    _, found, _ = findings(edtool_cli, repo, "--changed-since", "main")
     assert [(p, r) for p, _, r in found] == [("drafts/neu.md", "style.typo.abbreviations")] * 2
 
 
-def test_changed_lines_in_a_crlf_file_and_a_subfolder_run(repo, run_edtool):
+def test_changed_lines_in_a_crlf_file_and_a_subfolder_run(repo, edtool_cli):
     b = repo / "drafts" / "b.md"
     b.write_bytes(make_draft(body=P1 + "\n" + OLD + "\n" + NEW).replace("\n", "\r\n").encode("utf-8"))
     git("add", ".", cwd=repo)
     git("commit", "-q", "-m", "crlf", cwd=repo)
     b.write_bytes(b.read_bytes().replace(b"Station.", b"Station, sagte er."))
-    result = run_edtool("check", *FAST, "--format", "json", "--changed-since", "HEAD", "b.md", cwd=repo / "drafts")
+    result = edtool_cli("check", *FAST, "--format", "json", "--changed-since", "HEAD", "b.md", cwd=repo / "drafts")
     data = json.loads(result.stdout)
     assert [(d["line"], d["rule"]) for d in data["files"][0]["diagnostics"]] == [
         (line_of(b, OLD.replace("Station.", "Station, sagte er.")), "style.typo.abbreviations")]
 
 
-def test_file_level_findings_stay(repo, run_edtool):
+def test_file_level_findings_stay(repo, edtool_cli):
     (repo / "drafts" / "kaputt.md").write_bytes(b"\xff\xfe\x00")
     git("add", ".", cwd=repo)
     git("commit", "-q", "-m", "kaputt", cwd=repo)
     (repo / "drafts" / "kaputt.md").write_bytes(b"\xff\xfe\x00\x01")
-    _, found, _ = findings(run_edtool, repo, "--changed-since", "main")
+    _, found, _ = findings(edtool_cli, repo, "--changed-since", "main")
     assert [p for p, _, r in found if r.startswith("file.")] == ["drafts/kaputt.md"]
 
 
-def test_unknown_ref_and_no_repository_are_exit_2(repo, run_edtool, tmp_path):
-    result = run_edtool("check", *FAST, "--changed-since", "origin/gibtsnicht", cwd=repo)
+def test_unknown_ref_and_no_repository_are_exit_2(repo, edtool_cli, tmp_path):
+    result = edtool_cli("check", *FAST, "--changed-since", "origin/gibtsnicht", cwd=repo)
     assert result.returncode == 2 and "„origin/gibtsnicht“ ist im Git-Repository" in result.stderr
     assert "Traceback" not in result.stderr
     outside = tmp_path / "ohne-git"
@@ -106,23 +106,23 @@ def test_unknown_ref_and_no_repository_are_exit_2(repo, run_edtool, tmp_path):
     (outside / "styleguide.yaml").write_text((repo / "styleguide.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (outside / "drafts" / "a.md").write_text(make_draft(), encoding="utf-8")
     env = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
-    result = run_edtool("check", *FAST, "--changed-since", "main", cwd=outside, env=env)
+    result = edtool_cli("check", *FAST, "--changed-since", "main", cwd=outside, env=env)
     assert result.returncode == 2 and "liegt in keinem Git-Repository" in result.stderr, result.stderr
-    result = run_edtool("hooks", "run", "--changed-since", "nirgends", cwd=repo)
+    result = edtool_cli("hooks", "run", "--changed-since", "nirgends", cwd=repo)
     assert result.returncode == 2 and "„nirgends“" in result.stderr
 
 
-def test_hook_reports_only_staged_changes_since_ref(repo, run_edtool):
+def test_hook_reports_only_staged_changes_since_ref(repo, edtool_cli):
     a = repo / "drafts" / "a.md"
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW), encoding="utf-8")
     git("add", "drafts/a.md", cwd=repo)
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW + "\nNoch z.B. ungestaged.\n"), encoding="utf-8")
-    result = run_edtool("hooks", "run", "--format", "json", "--changed-since", "main", cwd=repo)
+    result = edtool_cli("hooks", "run", "--format", "json", "--changed-since", "main", cwd=repo)
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert [(f["path"], d["line"]) for f in data["files"] for d in f["diagnostics"]] == [
         ("drafts/a.md", line_of(a, NEW))]
-    assert run_edtool("hooks", "run", "--changed-since", "main", "--fail-on", "never", cwd=repo).returncode == 0
+    assert edtool_cli("hooks", "run", "--changed-since", "main", "--fail-on", "never", cwd=repo).returncode == 0
 
 
 @settings(deadline=None)
@@ -155,72 +155,72 @@ def test_added_lines_from_a_zero_context_diff():
 
 
 # -- baseline ----------------------------------------------------------------------------------------
-def test_baseline_accepts_todays_findings_and_survives_edits_elsewhere(repo, run_edtool):
+def test_baseline_accepts_todays_findings_and_survives_edits_elsewhere(repo, edtool_cli):
     a = repo / "drafts" / "a.md"
-    result = run_edtool("baseline", "write", "edtool-baseline.json", *FAST, cwd=repo)
+    result = edtool_cli("baseline", "write", "edtool-baseline.json", *FAST, cwd=repo)
     assert result.returncode == 0, result.stderr
     assert "2 Befunde" in result.stderr
     stored = json.loads((repo / "edtool-baseline.json").read_text(encoding="utf-8"))
     assert stored["version"] == 1
     assert {(e["path"], e["rule"], e["text"]) for e in stored["findings"]} == {
         ("drafts/a.md", "style.typo.abbreviations", "z.B."), ("drafts/b.md", "style.typo.abbreviations", "z.B.")}
-    assert run_edtool("check", *FAST, "--baseline", "edtool-baseline.json", cwd=repo).returncode == 0
+    assert edtool_cli("check", *FAST, "--baseline", "edtool-baseline.json", cwd=repo).returncode == 0
     # lines added above: the accepted finding moves down and stays accepted; the new one is reported
     a.write_text(make_draft(body=P1 + "\nEin neuer Absatz davor.\n\n" + NEW + "\n" + OLD), encoding="utf-8")
-    code, found, data = findings(run_edtool, repo, "--baseline", "edtool-baseline.json")
+    code, found, data = findings(edtool_cli, repo, "--baseline", "edtool-baseline.json")
     assert code == 1 and found == [("drafts/a.md", line_of(a, NEW), "style.typo.abbreviations")]
     suppressed = [(f["path"], d["line"]) for f in data["files"] for d in f["diagnostics"] if d.get("suppressed")]
     assert suppressed == [("drafts/a.md", line_of(a, OLD)), ("drafts/b.md", line_of(repo / "drafts" / "b.md", OLD))]
     assert data["summary"]["suppressed"] == 2 and data["summary"]["error"] == 1
     # the sentence itself edited: its finding is the writer's again
     a.write_text(make_draft(body=P1 + "\n" + OLD.replace("Station", "Raumstation")), encoding="utf-8")
-    _, found, _ = findings(run_edtool, repo, "--baseline", "edtool-baseline.json")
+    _, found, _ = findings(edtool_cli, repo, "--baseline", "edtool-baseline.json")
     assert found == [("drafts/a.md", line_of(a, OLD.replace("Station", "Raumstation")), "style.typo.abbreviations")]
 
 
-def test_baseline_counts_occurrences(repo, run_edtool):
+def test_baseline_counts_occurrences(repo, edtool_cli):
     a = repo / "drafts" / "a.md"
     twice = "Er sprach z.B. mit Schülern und z.B. mit Lehrern.\n"
     a.write_text(make_draft(body=P1 + "\n" + twice), encoding="utf-8")
-    run_edtool("baseline", "write", "base.json", *FAST, "drafts/a.md", cwd=repo)
-    assert run_edtool("check", *FAST, "--baseline", "base.json", "drafts/a.md", cwd=repo).returncode == 0
+    edtool_cli("baseline", "write", "base.json", *FAST, "drafts/a.md", cwd=repo)
+    assert edtool_cli("check", *FAST, "--baseline", "base.json", "drafts/a.md", cwd=repo).returncode == 0
     a.write_text(make_draft(body=P1 + "\n" + twice.replace("Lehrern.", "Lehrern und z.B. Eltern.")), encoding="utf-8")
     # the sentence changed, so none is accepted any more; a third occurrence in an unchanged
     # sentence of its own would be the only one reported
-    _, found, _ = findings(run_edtool, repo, "--baseline", "base.json", "drafts/a.md")
+    _, found, _ = findings(edtool_cli, repo, "--baseline", "base.json", "drafts/a.md")
     assert len(found) == 3
     a.write_text(make_draft(body=P1 + "\n" + twice + "\n" + twice), encoding="utf-8")
-    _, found, _ = findings(run_edtool, repo, "--baseline", "base.json", "drafts/a.md")
+    _, found, _ = findings(edtool_cli, repo, "--baseline", "base.json", "drafts/a.md")
     assert len(found) == 2 and all(line == line_of(a, twice) + 2 for _, line, _ in found)
 
 
-def test_baseline_from_another_folder_and_in_the_hook_and_sarif(repo, run_edtool, tmp_path):
-    run_edtool("baseline", "write", "base.json", *FAST, cwd=repo)
-    result = run_edtool("check", *FAST, "--baseline", "../base.json", "a.md", cwd=repo / "drafts")
+def test_baseline_from_another_folder_and_in_the_hook_and_sarif(repo, edtool_cli, tmp_path):
+    edtool_cli("baseline", "write", "base.json", *FAST, cwd=repo)
+    result = edtool_cli("check", *FAST, "--baseline", "../base.json", "a.md", cwd=repo / "drafts")
     assert result.returncode == 0, result.stdout
     a = repo / "drafts" / "a.md"
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW), encoding="utf-8")
     git("add", "drafts/a.md", cwd=repo)
-    result = run_edtool("hooks", "run", "--format", "json", "--baseline", "base.json", cwd=repo)
+    result = edtool_cli("hooks", "run", "--format", "json", "--baseline", "base.json", cwd=repo)
     data = json.loads(result.stdout)
     assert result.returncode == 1
     assert [(d["line"], d.get("suppressed")) for d in data["files"][0]["diagnostics"]] == [
         (line_of(a, OLD), {"by": "base.json", "kind": "baseline"}), (line_of(a, NEW), None)]
-    sarif = json.loads(run_edtool("check", *FAST, "--format", "sarif", "--baseline", "base.json", cwd=repo).stdout)
+    sarif = json.loads(edtool_cli("check", *FAST, "--format", "sarif", "--baseline", "base.json", cwd=repo).stdout)
     states = sorted((r["baselineState"], bool(r.get("suppressions"))) for r in sarif["runs"][0]["results"])
     assert states == [("new", False), ("unchanged", True), ("unchanged", True)]
 
 
-def test_broken_or_missing_baseline_is_exit_2(repo, run_edtool):
+def test_broken_or_missing_baseline_is_exit_2(repo, edtool_cli):
     (repo / "base.json").write_text('{"version": 1, "findings": [\n  {"path": 1}\n', encoding="utf-8")
-    result = run_edtool("check", *FAST, "--baseline", "base.json", cwd=repo)
+    result = edtool_cli("check", *FAST, "--baseline", "base.json", cwd=repo)
     assert result.returncode == 2 and result.stderr.startswith("base.json:3:1: Baseline-Datei ist fehlerhaft")
     (repo / "base.json").write_text('{"version": 1, "findings": [\n    {"path": 1}\n]}\n', encoding="utf-8")
-    result = run_edtool("check", *FAST, "--baseline", "base.json", cwd=repo)
+    result = edtool_cli("check", *FAST, "--baseline", "base.json", cwd=repo)
     assert result.returncode == 2 and result.stderr.startswith("base.json:2:1: Baseline-Datei ist fehlerhaft")
-    result = run_edtool("check", *FAST, "--baseline", "fehlt.json", cwd=repo)
+    result = edtool_cli("check", *FAST, "--baseline", "fehlt.json", cwd=repo)
     assert result.returncode == 2 and "edtool baseline write fehlt.json" in result.stderr
-    result = run_edtool("hooks", "run", "--baseline", "fehlt.json", cwd=repo)
+    result = edtool_cli("hooks", "run", "--baseline", "fehlt.json", cwd=repo)
     assert result.returncode == 2
 
 
@@ -260,13 +260,13 @@ def test_paragraphs_added_elsewhere_never_resurrect_accepted_findings(paragraphs
     assert sum(len(v) for v in accepted.values()) == accepted_before
 
 
-def test_installed_hook_honours_the_baseline(repo, run_edtool):
-    run_edtool("baseline", "write", "base.json", *FAST, cwd=repo)
+def test_installed_hook_honours_the_baseline(repo, edtool_cli):
+    edtool_cli("baseline", "write", "base.json", *FAST, cwd=repo)
     git("add", "base.json", cwd=repo)
     git("commit", "-q", "-m", "baseline", cwd=repo)
-    missing = run_edtool("hooks", "install", "--baseline", "base.json", cwd=repo / "drafts")
+    missing = edtool_cli("hooks", "install", "--baseline", "base.json", cwd=repo / "drafts")
     assert missing.returncode == 1 and "nicht gefunden: base.json" in missing.stderr  # relative to the cwd
-    installed = run_edtool("hooks", "install", "--baseline", "../base.json", cwd=repo / "drafts")
+    installed = edtool_cli("hooks", "install", "--baseline", "../base.json", cwd=repo / "drafts")
     assert installed.returncode == 0, installed.stderr
     a = repo / "drafts" / "a.md"
     a.write_text(make_draft(body=P1 + "\nEin neuer Absatz davor.\n\n" + OLD), encoding="utf-8")
@@ -289,13 +289,13 @@ def reviewdog() -> str | None:
 
 @pytest.mark.skipif(reviewdog() is None, reason="reviewdog not installed "
                     "(go install github.com/reviewdog/reviewdog/cmd/reviewdog@v0.21.0)")
-def test_reviewdog_reads_rdjsonl_and_its_diff_filter_agrees_with_changed_since(repo, run_edtool):
+def test_reviewdog_reads_rdjsonl_and_its_diff_filter_agrees_with_changed_since(repo, edtool_cli):
     """A real consumer: reviewdog parses every line (severity included: -fail-level=error), and its
     own `-filter-mode=added` over `git diff main` keeps exactly what --changed-since main reports."""
     a = repo / "drafts" / "a.md"
     a.write_text(make_draft(body=P1 + "\nÜber „Größe“ 🚀 sprach er.\n\n" + OLD + "\n" + NEW), encoding="utf-8")
-    everything = run_edtool("check", *FAST, "--format", "rdjsonl", cwd=repo).stdout
-    ours = run_edtool("check", *FAST, "--format", "rdjsonl", "--changed-since", "main", cwd=repo).stdout
+    everything = edtool_cli("check", *FAST, "--format", "rdjsonl", cwd=repo).stdout
+    ours = edtool_cli("check", *FAST, "--format", "rdjsonl", "--changed-since", "main", cwd=repo).stdout
     filtered = subprocess.run([reviewdog(), "-f=rdjsonl", "-reporter=local", "-filter-mode=added",
                                "-diff=git diff main", "-fail-level=error"], cwd=repo, input=everything,
                               capture_output=True, text=True, env={**os.environ, **GIT_ENV}, timeout=120)

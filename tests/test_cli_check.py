@@ -1,4 +1,5 @@
-"""`edtool check` end to end: JSON contract, exit statuses, discovery, through the real console script."""
+"""`edtool check` end to end: JSON contract, exit statuses, discovery, through the console script's entry point
+(in this process; the installed script itself in test_version_and_module_entry)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ def write(desk, name: str, text: str | bytes):
     return path
 
 
-def test_json_contract_lists_every_file(desk, run_edtool):
+def test_json_contract_lists_every_file(desk, edtool_cli):
     write(desk, "a-gut.md", make_draft())
     write(desk, "b-strich.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
     write(desk, "c-kaputt.md", b"\xff\xfe\x00binary")
-    result = run_edtool("check", *FAST, "--format", "json", cwd=desk)
+    result = edtool_cli("check", *FAST, "--format", "json", cwd=desk)
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert [f["path"] for f in data["files"]] == ["drafts/a-gut.md", "drafts/b-strich.md", "drafts/c-kaputt.md"]
@@ -40,9 +41,9 @@ def test_json_contract_lists_every_file(desk, run_edtool):
     assert data["summary"] == {"files": 3, "error": 2, "warning": 0, "info": 0}
 
 
-def test_text_output_is_grouped_with_positions_and_summary(desk, run_edtool):
+def test_text_output_is_grouped_with_positions_and_summary(desk, edtool_cli):
     write(desk, "b.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
-    result = run_edtool("check", *FAST, "drafts/b.md", cwd=desk)
+    result = edtool_cli("check", *FAST, "drafts/b.md", cwd=desk)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "drafts/b.md"
@@ -52,16 +53,16 @@ def test_text_output_is_grouped_with_positions_and_summary(desk, run_edtool):
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
-def test_clean_draft_exits_zero(desk, run_edtool):
+def test_clean_draft_exits_zero(desk, edtool_cli):
     write(desk, "a.md", make_draft())
-    result = run_edtool("check", *FAST, cwd=desk)
+    result = edtool_cli("check", *FAST, cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "keine Befunde" in result.stdout
 
 
-def test_warnings_alone_exit_zero(desk, run_edtool):
+def test_warnings_alone_exit_zero(desk, edtool_cli):
     write(desk, "a.md", make_draft(GOOD_FRONT_MATTER + "autor: X\n"))
-    result = run_edtool("check", *FAST, "--format", "json", cwd=desk)
+    result = edtool_cli("check", *FAST, "--format", "json", cwd=desk)
     assert result.returncode == 0
     assert json.loads(result.stdout)["summary"]["warning"] == 1
 
@@ -82,64 +83,64 @@ def test_only_and_skip_select_categories(desk, monkeypatch):
     assert rules("--only", "style", "--skip", "style") == (0, [])
 
 
-def test_bad_category_and_format_exit_two(desk, run_edtool):
-    result = run_edtool("check", "--only", "rechtschreibung", cwd=desk)
+def test_bad_category_and_format_exit_two(desk, edtool_cli):
+    result = edtool_cli("check", "--only", "rechtschreibung", cwd=desk)
     assert result.returncode == 2 and "rechtschreibung" in result.stderr
-    result = run_edtool("check", "--format", "xml", cwd=desk)
+    result = edtool_cli("check", "--format", "xml", cwd=desk)
     assert result.returncode == 2
-    result = run_edtool("check", "--nicht-da", cwd=desk)
+    result = edtool_cli("check", "--nicht-da", cwd=desk)
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_one_bad_file_does_not_stop_the_batch(desk, run_edtool):
+def test_one_bad_file_does_not_stop_the_batch(desk, edtool_cli):
     write(desk, "a.md", "---\ntitle: [kaputt\n---\n")
     write(desk, "b.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Text.\n"))
-    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    data = json.loads(edtool_cli("check", *FAST, "--format", "json", cwd=desk).stdout)
     assert [(f["path"], [d["rule"] for d in f["diagnostics"]]) for f in data["files"]] == [
         ("drafts/a.md", ["file.yaml"]), ("drafts/b.md", ["dateline.dash"])]
     assert data["files"][0]["diagnostics"][0]["line"] == 3
 
 
-def test_missing_path_is_reported(desk, run_edtool):
-    result = run_edtool("check", *FAST, "drafts/gibt-es-nicht.md", cwd=desk)
+def test_missing_path_is_reported(desk, edtool_cli):
+    result = edtool_cli("check", *FAST, "drafts/gibt-es-nicht.md", cwd=desk)
     assert result.returncode == 1
     assert "gibt-es-nicht.md" in result.stdout and "nicht gefunden" in result.stdout
 
 
-def test_folders_are_searched_recursively(desk, run_edtool):
+def test_folders_are_searched_recursively(desk, edtool_cli):
     (desk / "drafts" / "2025" / "07").mkdir(parents=True)
     write(desk, "2025/07/a.md", make_draft())
     write(desk, "notiz.txt", "kein Markdown")
-    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    data = json.loads(edtool_cli("check", *FAST, "--format", "json", cwd=desk).stdout)
     assert [f["path"] for f in data["files"]] == ["drafts/2025/07/a.md"]
 
 
-def test_styleguide_found_walking_up(desk, run_edtool):
+def test_styleguide_found_walking_up(desk, edtool_cli):
     write(desk, "a.md", make_draft())
-    result = run_edtool("check", *FAST, "a.md", cwd=desk / "drafts")
+    result = edtool_cli("check", *FAST, "a.md", cwd=desk / "drafts")
     assert result.returncode == 0, result.stderr
 
 
-def test_styleguide_by_option_and_environment(desk, tmp_path_factory, run_edtool):
+def test_styleguide_by_option_and_environment(desk, tmp_path_factory, edtool_cli):
     other = tmp_path_factory.mktemp("elsewhere")
     write(desk, "a.md", make_draft(body="HOUSTON / LONDON (KNA) – Text.\n"))
     (desk / "kna.yaml").write_text("dateline:\n  agencies: [KNA]\n", encoding="utf-8")
     target = str(desk / "drafts")
-    assert run_edtool("check", "--only", "dateline", target, cwd=other).returncode == 2  # none found
-    assert run_edtool("check", "--only", "dateline", "--styleguide", str(desk / "kna.yaml"), target,
+    assert edtool_cli("check", "--only", "dateline", target, cwd=other).returncode == 2  # none found
+    assert edtool_cli("check", "--only", "dateline", "--styleguide", str(desk / "kna.yaml"), target,
                       cwd=other).returncode == 0
     env = {"EDTOOL_STYLEGUIDE": str(desk / "kna.yaml")}
-    assert run_edtool("check", "--only", "dateline", target, cwd=other, env=env).returncode == 0
-    assert run_edtool("check", "--only", "dateline", target, cwd=desk).returncode == 1  # shipped list
+    assert edtool_cli("check", "--only", "dateline", target, cwd=other, env=env).returncode == 0
+    assert edtool_cli("check", "--only", "dateline", target, cwd=desk).returncode == 1  # shipped list
 
 
-def test_broken_styleguide_names_file_and_line(desk, run_edtool):
+def test_broken_styleguide_names_file_and_line(desk, edtool_cli):
     (desk / "styleguide.yaml").write_text("version: 1\ndateline:\n  agencies: [dpa\n", encoding="utf-8")
-    result = run_edtool("check", cwd=desk)
+    result = edtool_cli("check", cwd=desk)
     assert result.returncode == 2
     assert "styleguide.yaml:4:" in result.stderr and "Traceback" not in result.stderr
     (desk / "styleguide.yaml").write_text("version: 1\nmetdata: {}\n", encoding="utf-8")
-    result = run_edtool("check", cwd=desk)
+    result = edtool_cli("check", cwd=desk)
     assert result.returncode == 2 and "styleguide.yaml:2:1" in result.stderr and "metdata" in result.stderr
 
 
@@ -161,26 +162,26 @@ def test_help_and_check_do_not_import_git_or_languagetool(desk):
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n"])
-def test_same_positions_for_lf_and_crlf_files(desk, run_edtool, ending):
+def test_same_positions_for_lf_and_crlf_files(desk, edtool_cli, ending):
     text = make_draft(body="HOUSTON / LONDON (IT BOLTWISE) -- Der Text.\n").replace("\n", ending)
     write(desk, "a.md", ("\ufeff" + text).encode("utf-8"))
-    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    data = json.loads(edtool_cli("check", *FAST, "--format", "json", cwd=desk).stdout)
     d = data["files"][0]["diagnostics"][0]
     assert (d["rule"], d["line"], d["column"]) == ("dateline.dash", 14, 31)
 
 
-def test_missing_styleguide_says_so_plainly(desk, tmp_path_factory, run_edtool):
-    result = run_edtool("check", "--styleguide", "fehlt.yaml", cwd=desk)
+def test_missing_styleguide_says_so_plainly(desk, tmp_path_factory, edtool_cli):
+    result = edtool_cli("check", "--styleguide", "fehlt.yaml", cwd=desk)
     assert result.returncode == 2
     assert result.stderr.strip() == "styleguide.yaml nicht gefunden: fehlt.yaml"
     elsewhere = tmp_path_factory.mktemp("ohne-styleguide")
-    result = run_edtool("check", cwd=elsewhere)
+    result = edtool_cli("check", cwd=elsewhere)
     assert result.returncode == 2 and result.stderr.startswith("Keine styleguide.yaml gefunden")
 
 
-def test_a_folder_without_drafts_is_noted_on_stderr(desk, run_edtool):
+def test_a_folder_without_drafts_is_noted_on_stderr(desk, edtool_cli):
     (desk / "leer").mkdir()
-    result = run_edtool("check", "leer", cwd=desk)
+    result = edtool_cli("check", "leer", cwd=desk)
     assert result.returncode == 0
     assert "Keine Markdown-Dateien (*.md) gefunden in: leer" in result.stderr
     assert "0 Dateien geprüft" in result.stdout
@@ -226,13 +227,13 @@ def test_counts_in_messages_are_singular_or_plural():
     assert msg("report.suppressed", count=2).startswith("2 Befunde unterdrückt")
 
 
-def test_a_suggestion_that_is_a_quotation_is_not_quoted_twice(desk, run_edtool):
+def test_a_suggestion_that_is_a_quotation_is_not_quoted_twice(desk, edtool_cli):
     from edtool.messages import quoted
 
     assert quoted("Milliarden") == "„Milliarden“"
     assert quoted("„Wir kommen“") == "„Wir kommen“" and quoted("»Ja«") == "»Ja«"
     body = 'HOUSTON / LONDON (IT BOLTWISE) – Er sagte "Wir kommen morgen" und ging.\n'
     (desk / "drafts" / "a.md").write_text(make_draft(body=body), encoding="utf-8")
-    result = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
+    result = edtool_cli("check", "--skip", "grammar,spelling", cwd=desk)
     assert "Vorschlag: „Wir kommen morgen“" in result.stdout, result.stdout
     assert "„„" not in result.stdout

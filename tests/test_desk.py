@@ -114,18 +114,18 @@ def test_styleguide_before_the_command(desk, tmp_path_factory, monkeypatch, caps
     assert "artikel.md" in capsys.readouterr().out
 
 
-def test_every_command_from_a_subfolder_finds_the_same_drafts(desk, run_edtool):
+def test_every_command_from_a_subfolder_finds_the_same_drafts(desk, edtool_cli):
     (desk / "drafts" / "artikel.md").write_text(make_draft(), encoding="utf-8")
     sub = desk / "notizen" / "tief"
     sub.mkdir(parents=True)
     for cwd in (desk, desk / "drafts", sub):
-        checked = run_edtool("check", "--skip", "grammar,spelling", "--format", "json", cwd=cwd)
+        checked = edtool_cli("check", "--skip", "grammar,spelling", "--format", "json", cwd=cwd)
         assert checked.returncode in (0, 1), checked.stderr
         assert "artikel.md" in checked.stdout, (cwd, checked.stdout)
-        status = run_edtool("status", cwd=cwd)
+        status = edtool_cli("status", cwd=cwd)
         assert status.returncode == 0, status.stderr
         assert "artikel.md" in status.stdout, (cwd, status.stdout)
-    made = run_edtool("new", "Ein Test aus dem Unterordner", "--author", "Lena Hoffmann", cwd=sub)
+    made = edtool_cli("new", "Ein Test aus dem Unterordner", "--author", "Lena Hoffmann", cwd=sub)
     assert made.returncode == 0, made.stderr
     assert (desk / "drafts" / "ein-test-aus-dem-unterordner.md").is_file()
     assert not (sub / "drafts").exists()
@@ -140,10 +140,10 @@ def test_one_agency_fallback(desk):
     assert default_agency(StyleGuide.from_text("dateline:\n  agencies: [dpa, AFP]\n  default_agency: AFP\n")) == "AFP"
 
 
-def test_an_author_missing_from_the_desk_is_a_metadata_warning_at_the_author_field(desk, run_edtool):
+def test_an_author_missing_from_the_desk_is_a_metadata_warning_at_the_author_field(desk, edtool_cli):
     draft = make_draft().replace("author: Lena Hoffmann", "author: Lena Hofmann")
     (desk / "drafts" / "artikel.md").write_text(draft, encoding="utf-8")
-    result = run_edtool("check", "--skip", "grammar,spelling", "--format", "json", cwd=desk / "drafts")
+    result = edtool_cli("check", "--skip", "grammar,spelling", "--format", "json", cwd=desk / "drafts")
     import json
 
     findings = [d for f in json.loads(result.stdout)["files"] for d in f["diagnostics"]
@@ -151,18 +151,18 @@ def test_an_author_missing_from_the_desk_is_a_metadata_warning_at_the_author_fie
     line = draft.splitlines().index("author: Lena Hofmann") + 1
     assert [(d["line"], d["column"], d["severity"], d["suggestions"]) for d in findings] == \
         [(line, 1, "warning", ["Lena Hoffmann"])]
-    made = run_edtool("new", "Noch ein Titel zum Testen", "--author", "Unbekannte Person", cwd=desk)
+    made = edtool_cli("new", "Noch ein Titel zum Testen", "--author", "Unbekannte Person", cwd=desk)
     assert made.returncode == 0 and "„Unbekannte Person“ steht nicht unter „authors:“" in made.stderr
 
 
-def test_no_authors_list_no_author_warning(desk, run_edtool):
+def test_no_authors_list_no_author_warning(desk, edtool_cli):
     path = desk / "styleguide.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("\nauthors:\n") + 1
     end = text.index("\n\n", start)
     path.write_text(text[:start] + text[end + 2:], encoding="utf-8")
     (desk / "drafts" / "artikel.md").write_text(make_draft().replace("Lena Hoffmann", "Neu Hier"), encoding="utf-8")
-    result = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
+    result = edtool_cli("check", "--skip", "grammar,spelling", cwd=desk)
     assert "metadata.unknown-author" not in result.stdout and result.returncode == 0, result.stdout + result.stderr
 
 

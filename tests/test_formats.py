@@ -47,9 +47,9 @@ def assert_valid(validator, doc) -> None:
 
 
 # -- SARIF -------------------------------------------------------------------------------------------
-def test_sarif_is_valid_with_code_point_columns_rules_and_fixes(desk, run_edtool, sarif_validator):
+def test_sarif_is_valid_with_code_point_columns_rules_and_fixes(desk, edtool_cli, sarif_validator):
     write(desk, "emoji.md", make_draft(body=BODY))
-    result = run_edtool("check", *FAST, "--format", "sarif", cwd=desk)
+    result = edtool_cli("check", *FAST, "--format", "sarif", cwd=desk)
     assert result.returncode == 1, result.stderr
     doc = json.loads(result.stdout)
     assert_valid(sarif_validator, doc)
@@ -105,38 +105,38 @@ def apply_sarif_fixes(text: str, results: list[dict]) -> str:
     return text
 
 
-def test_sarif_fixes_do_what_fix_does(desk, run_edtool):
+def test_sarif_fixes_do_what_fix_does(desk, edtool_cli):
     draft = write(desk, "emoji.md", make_draft(body=BODY))
     before = draft.read_text(encoding="utf-8")
-    doc = json.loads(run_edtool("check", *FAST, "--format", "sarif", cwd=desk).stdout)
+    doc = json.loads(edtool_cli("check", *FAST, "--format", "sarif", cwd=desk).stdout)
     by_sarif = apply_sarif_fixes(before, doc["runs"][0]["results"])
-    assert run_edtool("check", *FAST, "--fix", cwd=desk).returncode in (0, 1)
+    assert edtool_cli("check", *FAST, "--fix", cwd=desk).returncode in (0, 1)
     assert draft.read_text(encoding="utf-8") == by_sarif != before
     assert "z. B. mit Schülern" in by_sarif and "„Fragen“" in by_sarif
 
 
-def test_sarif_describes_rules_that_only_findings_name(desk, run_edtool, sarif_validator):
+def test_sarif_describes_rules_that_only_findings_name(desk, edtool_cli, sarif_validator):
     write(desk, "a.md", make_draft(front_matter=GOOD_FRONT_MATTER.replace("slug: erstes-treffen-roskosmos-nasa\n", ""),
                                    body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
-    doc = json.loads(run_edtool("check", *FAST, "--format", "sarif", cwd=desk).stdout)
+    doc = json.loads(edtool_cli("check", *FAST, "--format", "sarif", cwd=desk).stdout)
     assert_valid(sarif_validator, doc)
     rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
     assert "dateline.dash" in rules and "metadata.required" in rules
     assert "Ortsmarke" in rules["dateline.dash"]["help"]["text"]
 
 
-def test_sarif_from_a_folder_with_a_broken_file_is_valid(desk, run_edtool, sarif_validator):
+def test_sarif_from_a_folder_with_a_broken_file_is_valid(desk, edtool_cli, sarif_validator):
     (desk / "drafts" / "kaputt.md").write_bytes(b"\xff\xfe\x00binary")
     write(desk, "leer.md", "")
-    doc = json.loads(run_edtool("check", *FAST, "--format", "sarif", cwd=desk).stdout)
+    doc = json.loads(edtool_cli("check", *FAST, "--format", "sarif", cwd=desk).stdout)
     assert_valid(sarif_validator, doc)
     assert {r["properties"]["category"] for r in doc["runs"][0]["results"]} == {"file"}
 
 
 # -- rdjsonl -----------------------------------------------------------------------------------------
-def test_rdjsonl_lines_match_reviewdogs_structure_with_utf8_byte_columns(desk, run_edtool, rdjsonl_validator):
+def test_rdjsonl_lines_match_reviewdogs_structure_with_utf8_byte_columns(desk, edtool_cli, rdjsonl_validator):
     path = write(desk, "emoji.md", make_draft(body=BODY))
-    result = run_edtool("check", *FAST, "--format", "rdjsonl", cwd=desk)
+    result = edtool_cli("check", *FAST, "--format", "rdjsonl", cwd=desk)
     assert result.returncode == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 2
@@ -154,7 +154,7 @@ def test_rdjsonl_lines_match_reviewdogs_structure_with_utf8_byte_columns(desk, r
     for item in sorted(lines, key=lambda i: -i["suggestions"][0]["range"]["start"]["column"]):
         s = item["suggestions"][0]
         fixed[s["range"]["start"]["column"] - 1:s["range"]["end"]["column"] - 1] = s["text"].encode("utf-8")
-    run_edtool("check", *FAST, "--fix", cwd=desk)
+    edtool_cli("check", *FAST, "--fix", cwd=desk)
     assert path.read_bytes().split(b"\n")[LINE_NO - 1] == bytes(fixed) != data.split(b"\n")[LINE_NO - 1]
 
 
@@ -215,9 +215,9 @@ def test_github_escaping_round_trips(message, title):
     assert (level, text, props["title"], props["file"]) == ("warning", message, title, "a,b:c.md")
 
 
-def test_github_annotations_with_positions(desk, run_edtool):
+def test_github_annotations_with_positions(desk, edtool_cli):
     write(desk, "emoji.md", make_draft(body=BODY))
-    result = run_edtool("check", *FAST, "--format", "github", cwd=desk, env={"GITHUB_STEP_SUMMARY": ""})
+    result = edtool_cli("check", *FAST, "--format", "github", cwd=desk, env={"GITHUB_STEP_SUMMARY": ""})
     assert result.returncode == 1
     commands = [parse_command(line) for line in result.stdout.splitlines() if line.startswith("::")]
     level, props, text = commands[0]
@@ -282,18 +282,18 @@ def test_github_job_summary_escapes_table_cells(tmp_path):
 WARNING_ONLY = "HOUSTON / LONDON (IT BOLTWISE) – Der Leiter ist eigentlich in Houston eingetroffen, die Deadline naht.\n"
 
 
-def test_fail_on_levels(desk, run_edtool):
+def test_fail_on_levels(desk, edtool_cli):
     write(desk, "w.md", make_draft(body=WARNING_ONLY))
-    data = json.loads(run_edtool("check", *FAST, "--format", "json", cwd=desk).stdout)
+    data = json.loads(edtool_cli("check", *FAST, "--format", "json", cwd=desk).stdout)
     levels = {d["severity"] for d in data["files"][0]["diagnostics"]}
     assert "warning" in levels and "error" not in levels
-    assert run_edtool("check", *FAST, cwd=desk).returncode == 0
-    assert run_edtool("check", *FAST, "--fail-on", "error", cwd=desk).returncode == 0
-    assert run_edtool("check", *FAST, "--fail-on", "warning", cwd=desk).returncode == 1
-    assert run_edtool("check", *FAST, "--fail-on", "info", cwd=desk).returncode == 1
+    assert edtool_cli("check", *FAST, cwd=desk).returncode == 0
+    assert edtool_cli("check", *FAST, "--fail-on", "error", cwd=desk).returncode == 0
+    assert edtool_cli("check", *FAST, "--fail-on", "warning", cwd=desk).returncode == 1
+    assert edtool_cli("check", *FAST, "--fail-on", "info", cwd=desk).returncode == 1
     write(desk, "e.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
-    assert run_edtool("check", *FAST, cwd=desk).returncode == 1
-    assert run_edtool("check", *FAST, "--fail-on", "never", cwd=desk).returncode == 0
+    assert edtool_cli("check", *FAST, cwd=desk).returncode == 1
+    assert edtool_cli("check", *FAST, "--fail-on", "never", cwd=desk).returncode == 0
 
 
 def test_fail_on_counts_info(desk):
@@ -309,9 +309,9 @@ def test_fail_on_counts_info(desk):
     (["--format", "xml"], "Unbekanntes Format „xml“. Möglich: text, json, sarif, github, rdjsonl."),
     (["--fail-on", "fatal"], "Unbekannte Stufe „fatal“ für --fail-on. Möglich: error, warning, info, never."),
 ])
-def test_unknown_choice_is_exit_2_in_german(desk, run_edtool, args, expected):
+def test_unknown_choice_is_exit_2_in_german(desk, edtool_cli, args, expected):
     for command in (["check", *FAST], ["hooks", "run"]):
-        result = run_edtool(*command, *args, cwd=desk)
+        result = edtool_cli(*command, *args, cwd=desk)
         assert result.returncode == 2
         assert result.stderr.strip() == expected
         assert "Traceback" not in result.stderr
@@ -342,9 +342,9 @@ def test_json_lists_suppressed_findings_and_text_counts_them(desk):
     assert "akzeptiert" not in text and "1 Befund unterdrückt" in text
 
 
-def test_github_job_summary_that_cannot_be_written_is_a_warning_not_a_crash(desk, run_edtool):
+def test_github_job_summary_that_cannot_be_written_is_a_warning_not_a_crash(desk, edtool_cli):
     write(desk, "emoji.md", make_draft(body=BODY))
-    result = run_edtool("check", *FAST, "--format", "github", cwd=desk,
+    result = edtool_cli("check", *FAST, "--format", "github", cwd=desk,
                         env={"GITHUB_STEP_SUMMARY": str(desk / "fehlt" / "summary.md")})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     level, props, text = parse_command(result.stdout.splitlines()[-1])

@@ -86,16 +86,16 @@ def test_broken_ignore_file_points_at_its_line(text, line, column, fragment):
     assert fragment in str(info.value) and str(info.value).startswith(f"ignore.yaml:{line}:{column}:")
 
 
-def test_broken_ignore_file_exits_2_in_check_and_hook(run_edtool, desk):
+def test_broken_ignore_file_exits_2_in_check_and_hook(edtool_cli, desk):
     _write(desk, ignore="- rule: style.fillers\n  reason: r\n  who: w\n")
-    proc = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
+    proc = edtool_cli("check", "--skip", "grammar,spelling", cwd=desk)
     assert proc.returncode == 2
     assert "ignore.yaml:1:3:" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_cli_add_then_check_json_shows_it_suppressed(run_edtool, desk):
+def test_cli_add_then_check_json_shows_it_suppressed(edtool_cli, desk):
     _write(desk)
-    proc = run_edtool("ignore", "add", f"drafts/werk.md:{LINE}:57", "style.abbreviations.introduce",
+    proc = edtool_cli("ignore", "add", f"drafts/werk.md:{LINE}:57", "style.abbreviations.introduce",
                       "--reason", "Firmenname", "--who", "Erika Muster", cwd=desk)
     assert proc.returncode == 0, proc.stderr
     assert "ignore.yaml:3" in proc.stderr  # below the two comment lines
@@ -103,17 +103,17 @@ def test_cli_add_then_check_json_shows_it_suppressed(run_edtool, desk):
     assert [(e.rule, e.text, e.file, e.who) for e in entries] == [
         ("style.abbreviations.introduce", "QXT", "drafts/werk.md", "Erika Muster")]
     assert entries[0].sentence.endswith("In Zehlendorf baut die QXT elektronische Bauteile.")
-    out = run_edtool("check", "--skip", "grammar,spelling", "--format", "json", cwd=desk)
+    out = edtool_cli("check", "--skip", "grammar,spelling", "--format", "json", cwd=desk)
     data = json.loads(out.stdout)
     items = data["files"][0]["diagnostics"]
     hidden = [d for d in items if d.get("suppressed")]
     assert [(d["rule"], d["line"], d["column"], d["suppressed"]["by"]) for d in hidden] == [
         ("style.abbreviations.introduce", LINE, 57, "ignore.yaml:3")]
     assert data["summary"]["suppressed"] == 1
-    text = run_edtool("check", "--skip", "grammar,spelling", cwd=desk)
+    text = edtool_cli("check", "--skip", "grammar,spelling", cwd=desk)
     assert "1 Befund unterdrückt" in text.stdout
     # a second entry is appended below the first; the comments stay
-    again = run_edtool("ignore", "add", f"drafts/werk.md:{LINE + 2}:41", "style.abbreviations.introduce",
+    again = edtool_cli("ignore", "add", f"drafts/werk.md:{LINE + 2}:41", "style.abbreviations.introduce",
                        "--reason", "Firmenname", "--who", "E. M.", "--everywhere", cwd=desk)
     assert again.returncode == 0, again.stderr
     saved = (desk / "ignore.yaml").read_text(encoding="utf-8")
@@ -122,15 +122,15 @@ def test_cli_add_then_check_json_shows_it_suppressed(run_edtool, desk):
     assert (second.text, second.file, second.sentence) == ("WQV", None, None)
 
 
-def test_cli_add_refuses_a_place_without_that_finding(run_edtool, desk):
+def test_cli_add_refuses_a_place_without_that_finding(edtool_cli, desk):
     _write(desk)
-    proc = run_edtool("ignore", "add", f"drafts/werk.md:{LINE}:2", "style.abbreviations.introduce",
+    proc = edtool_cli("ignore", "add", f"drafts/werk.md:{LINE}:2", "style.abbreviations.introduce",
                       "--reason", "x", cwd=desk)
     assert proc.returncode == 2 and "keine Meldung" in proc.stderr
     assert not (desk / "ignore.yaml").exists()
-    bad = run_edtool("ignore", "add", "drafts/werk.md", "style.fillers", "--reason", "x", cwd=desk)
+    bad = edtool_cli("ignore", "add", "drafts/werk.md", "style.fillers", "--reason", "x", cwd=desk)
     assert bad.returncode == 2 and "DATEI:ZEILE:SPALTE" in bad.stderr
-    none = run_edtool("ignore", "add", f"drafts/werk.md:{LINE}:57", "style.abbreviations.introduce", cwd=desk)
+    none = edtool_cli("ignore", "add", f"drafts/werk.md:{LINE}:57", "style.abbreviations.introduce", cwd=desk)
     assert none.returncode == 2 and "--reason" in none.stderr
 
 
@@ -156,7 +156,7 @@ def test_sentence_at_takes_the_sentence_of_the_finding(guide):
     assert sentence_at(draft, d) == "Die QXT baut Bauteile."
 
 
-def test_the_hook_honours_the_ignore_file(run_edtool, desk):
+def test_the_hook_honours_the_ignore_file(edtool_cli, desk):
     import subprocess
 
     body = 'HOUSTON / LONDON (IT BOLTWISE) – Das Team nennt es "Sprung" und lacht.\n'
@@ -164,12 +164,12 @@ def test_the_hook_honours_the_ignore_file(run_edtool, desk):
     for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Test"], ["config", "user.email", "t@x.de"],
                  ["add", "styleguide.yaml", "drafts/werk.md"]):
         subprocess.run(["git", *args], cwd=desk, check=True, capture_output=True)
-    blocked = run_edtool("hooks", "run", "--skip", "grammar,spelling", cwd=desk)
+    blocked = edtool_cli("hooks", "run", "--skip", "grammar,spelling", cwd=desk)
     assert blocked.returncode == 1 and "style.typo.quotes" in blocked.stdout
-    added = run_edtool("ignore", "add", f"drafts/werk.md:{LINE}:{body.index(chr(34)) + 1}", "style.typo.quotes",
+    added = edtool_cli("ignore", "add", f"drafts/werk.md:{LINE}:{body.index(chr(34)) + 1}", "style.typo.quotes",
                        "--reason", "Zitat aus dem Original", "--who", "E. M.", cwd=desk)
     assert added.returncode == 0, added.stderr
-    passed = run_edtool("hooks", "run", "--skip", "grammar,spelling", "--format", "json", cwd=desk)
+    passed = edtool_cli("hooks", "run", "--skip", "grammar,spelling", "--format", "json", cwd=desk)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     [item] = [d for f in json.loads(passed.stdout)["files"] for d in f["diagnostics"] if d["rule"] == "style.typo.quotes"]
     assert item["suppressed"]["by"] == "ignore.yaml:3" and item["line"] == LINE

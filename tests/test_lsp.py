@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,49 +16,9 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as T
 
-from conftest import GOOD_FRONT_MATTER, edtool_executable, make_draft
+from conftest import make_draft
+from lsp_fixtures import BODY, as_tuple, check_json, closed_port, desk, lsp_env, write_draft  # noqa: F401
 from lsp_support import Editor, run
-
-# Umlauts, „quotes“ and two emoji (outside the BMP: two UTF-16 units, four UTF-8 bytes) before
-# the findings on the same line: a hyphen after the agency (dateline.dash) and "Mrd." (style).
-BODY = "HOUSTON / LONDON (IT BOLTWISE) - Die Behörde plant „große“ Schritte 🚀🛰 und zahlt 3 Mrd. Dollar.\n"
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> Path:
-    """A desk folder: the shipped styleguide.yaml, the word list it names (if any), drafts/."""
-    import shutil
-
-    from conftest import REPO
-    from edtool.lsp.desk import _word_lists
-    from edtool.styleguide import StyleGuide
-
-    shutil.copy(REPO / "styleguide.yaml", tmp_path / "styleguide.yaml")
-    for source in _word_lists(StyleGuide.load(REPO / "styleguide.yaml")):
-        target = tmp_path / source.relative_to(REPO)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
-    (tmp_path / "drafts").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
-def lsp_env(tmp_path) -> dict:
-    """Grammar unavailable (a closed port) and a cache folder of the test's own."""
-    return {"EDTOOL_LANGUAGETOOL_URL": f"http://127.0.0.1:{closed_port()}",
-            "EDTOOL_CACHE_DIR": str(tmp_path / "cache")}
-
-
-def write_draft(desk: Path, name: str = "a.md", body: str = BODY, front_matter: str = GOOD_FRONT_MATTER) -> Path:
-    path = desk / "drafts" / name
-    path.write_text(make_draft(front_matter, body), encoding="utf-8")
-    return path
 
 
 def lsp_position(text: str, line: int, column: int, encoding: str = "utf-16") -> tuple[int, int]:
@@ -71,20 +29,6 @@ def lsp_position(text: str, line: int, column: int, encoding: str = "utf-16") ->
     if encoding == "utf-8":
         return line - 1, len(prefix.encode("utf-8"))
     return line - 1, len(prefix)
-
-
-def check_json(desk: Path, path: Path, suppressed: bool = True) -> list[dict]:
-    """`edtool check --format json` without grammar; suppressed findings only if asked for."""
-    env = {k: v for k, v in os.environ.items() if k != "EDTOOL_STYLEGUIDE"}
-    result = subprocess.run([*edtool_executable(), "check", "--format", "json", "--skip", "grammar,spelling",
-                             str(path.relative_to(desk))], cwd=desk, env=env, capture_output=True, text=True)
-    found = json.loads(result.stdout)["files"][0]["diagnostics"]
-    return found if suppressed else [d for d in found if not d.get("suppressed")]
-
-
-def as_tuple(d: T.Diagnostic) -> tuple:
-    r = d.range
-    return d.code, r.start.line, r.start.character, r.end.line, r.end.character
 
 
 def expected_from_check(desk: Path, path: Path, encoding: str = "utf-16") -> set[tuple]:
@@ -237,7 +181,7 @@ def test_quick_fix_round_trip_and_the_file_is_untouched(desk, lsp_env):
     assert path.read_bytes() == on_disk  # the server never writes the writer's file
 
 
-def test_false_alarm_goes_to_ignore_yaml_with_a_reason_and_check_honours_it(desk, lsp_env, run_edtool):
+def test_false_alarm_goes_to_ignore_yaml_with_a_reason_and_check_honours_it(desk, lsp_env):
     path = write_draft(desk)
     ignore = desk / "ignore.yaml"
 
@@ -281,7 +225,7 @@ def test_false_alarm_goes_to_ignore_yaml_with_a_reason_and_check_honours_it(desk
     assert [d["suppressed"]["kind"] for d in reported if d.get("suppressed")] == ["ignore"]
 
 
-def test_fix_all_equals_check_fix(desk, lsp_env, run_edtool):
+def test_fix_all_equals_check_fix(desk, lsp_env, edtool_cli):
     body = "HOUSTON / LONDON (IT BOLTWISE) - Die Behörde zahlt 3 Mrd. Dollar und später 2 Mio. Euro.\n"
     path = write_draft(desk, body=body)
     copy = write_draft(desk, "b.md", body=body)
@@ -303,7 +247,7 @@ def test_fix_all_equals_check_fix(desk, lsp_env, run_edtool):
 
     fixed_resolved = run(scenario(True))
     fixed_eager = run(scenario(False))
-    run_edtool("check", "--fix", "--skip", "grammar,spelling", "drafts/b.md", cwd=desk)
+    edtool_cli("check", "--fix", "--skip", "grammar,spelling", "drafts/b.md", cwd=desk)
     assert fixed_resolved == fixed_eager == copy.read_text(encoding="utf-8") != path.read_text(encoding="utf-8")
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import GOOD_FRONT_MATTER, make_draft
+from lsp_fixtures import as_tuple, desk  # noqa: F401 (desk is a fixture)
 from lsp_support import Editor, run
-from test_lsp import as_tuple, desk  # noqa: F401 (desk is a fixture)
 
 pytestmark = pytest.mark.languagetool
 

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from test_lsp import BODY, check_json, closed_port, desk, write_draft  # noqa: F401 (desk is a fixture)
+from lsp_fixtures import BODY, check_json, closed_port, desk, write_draft  # noqa: F401 (desk is a fixture)
 
 NVIM = shutil.which("nvim")
 pytestmark = pytest.mark.skipif(NVIM is None, reason="Neovim (nvim) is not installed; `apt-get install neovim` "

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from edtool.review import flagged_text, review_page
-from test_review import SAMPLE, Marks, check_results
+from review_support import SAMPLE, Marks, check_results
 
 CHROMIUM = os.environ.get("EDTOOL_CHROMIUM") or next(
     (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None)

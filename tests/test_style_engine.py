@@ -1,6 +1,6 @@
 """House style engine: style guide errors with positions, German text helpers, switches, the fixer,
 and the commands (`edtool rules`, `edtool styleguide test`, `edtool check --fix/--diff`) both
-in-process (CliRunner) and through the real console script."""
+in-process (CliRunner, and the console script's entry point through edtool_cli)."""
 
 from __future__ import annotations
 
@@ -187,8 +187,8 @@ def test_rules_command_in_process():
     assert quotes["kind"] == "substitution" and quotes["level"] == "error" and quotes["fixable"]
 
 
-def test_styleguide_test_passes_on_the_shipped_guide(run_edtool, desk):
-    result = run_edtool("styleguide", "test", cwd=desk)
+def test_styleguide_test_passes_on_the_shipped_guide(edtool_cli, desk):
+    result = edtool_cli("styleguide", "test", cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "alle bestanden" in result.stdout
 
@@ -203,37 +203,37 @@ def test_styleguide_test_reports_a_failing_example(tmp_path):
     assert "style.a.b: Beispiel wird gemeldet, sollte aber nicht" in result.output
 
 
-def test_broken_style_guide_exits_2_with_position(run_edtool, desk):
+def test_broken_style_guide_exits_2_with_position(edtool_cli, desk):
     text = (desk / "styleguide.yaml").read_text(encoding="utf-8")
     (desk / "styleguide.yaml").write_text(text.replace("kind: readability", "kind: lesbarkeit"), encoding="utf-8")
     (desk / "drafts" / "a.md").write_text(make_draft(body=BAD), encoding="utf-8")
     line = next(i for i, row in enumerate((desk / "styleguide.yaml").read_text().splitlines(), 1) if "lesbarkeit" in row)
     for args in (("check", *NO_GRAMMAR), ("rules",), ("styleguide", "test")):
-        result = run_edtool(*args, cwd=desk)
+        result = edtool_cli(*args, cwd=desk)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert f"styleguide.yaml:{line}:5:" in result.stderr and "lesbarkeit" in result.stderr
         assert "Traceback" not in result.stderr
 
 
-def test_check_reports_style_findings_in_json(run_edtool, desk):
+def test_check_reports_style_findings_in_json(edtool_cli, desk):
     (desk / "drafts" / "a.md").write_text(make_draft(body=BAD), encoding="utf-8")
-    result = run_edtool("check", "--only", "style", "--format", "json", cwd=desk)
+    result = edtool_cli("check", "--only", "style", "--format", "json", cwd=desk)
     assert result.returncode == 1
     rules = {d["rule"]: d for d in json.loads(result.stdout)["files"][0]["diagnostics"]}
     assert rules["style.spelling.house"]["fixable"] is True
     assert rules["style.spelling.house"]["line"] == 14
 
 
-def test_diff_prints_and_writes_nothing_then_fix_writes_once(run_edtool, desk):
+def test_diff_prints_and_writes_nothing_then_fix_writes_once(edtool_cli, desk):
     path = desk / "drafts" / "a.md"
     original = make_draft(body=BAD).replace("\n", "\r\n").encode("utf-8")
     path.write_bytes(original)
-    result = run_edtool("check", "--diff", *NO_GRAMMAR, cwd=desk)
+    result = edtool_cli("check", "--diff", *NO_GRAMMAR, cwd=desk)
     assert result.returncode == 1
     assert "-HOUSTON / LONDON (IT BOLTWISE) – Der Chef von Roscosmos kam  am 31.07.2025 an." in result.stdout
     assert "+HOUSTON / LONDON (IT BOLTWISE) – Der Chef von Roskosmos kam am 31. Juli 2025 an." in result.stdout
     assert path.read_bytes() == original
-    result = run_edtool("check", "--fix", *NO_GRAMMAR, cwd=desk)
+    result = edtool_cli("check", "--fix", *NO_GRAMMAR, cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 Datei korrigiert" in result.stderr
     # each fix is said with its rule, place and before/after
@@ -242,10 +242,10 @@ def test_diff_prints_and_writes_nothing_then_fix_writes_once(run_edtool, desk):
     fixed = path.read_bytes()
     assert fixed == original.replace("Roscosmos kam  am 31.07.2025".encode(), "Roskosmos kam am 31. Juli 2025".encode())
     inode = os.stat(path).st_ino
-    result = run_edtool("check", "--fix", *NO_GRAMMAR, cwd=desk)
+    result = edtool_cli("check", "--fix", *NO_GRAMMAR, cwd=desk)
     assert "Nichts zu korrigieren" in result.stderr
     assert path.read_bytes() == fixed and os.stat(path).st_ino == inode  # not rewritten
-    assert run_edtool("check", "--diff", *NO_GRAMMAR, cwd=desk).returncode == 0
+    assert edtool_cli("check", "--diff", *NO_GRAMMAR, cwd=desk).returncode == 0
 
 
 def test_fix_in_process_respects_only(tmp_path):
@@ -258,8 +258,8 @@ def test_fix_in_process_respects_only(tmp_path):
     assert "(IT BOLTWISE) – Roscosmos kam." in path.read_text(encoding="utf-8")
 
 
-def test_shipped_drafts_have_no_errors(run_edtool):
-    result = run_edtool("check", *NO_GRAMMAR, "drafts", cwd=REPO)
+def test_shipped_drafts_have_no_errors(edtool_cli):
+    result = edtool_cli("check", *NO_GRAMMAR, "drafts", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
