@@ -182,7 +182,8 @@ def bench_grammar(args, env: dict, work: Path) -> None:
         from functools import partial
 
         begun = time.perf_counter()
-        sources = grammar.prefetch([(str(p), partial(Draft.load, p)) for p in paths], guide)
+        sources = [(str(p), partial(Draft.load, p)) for p in paths]
+        grammar.prefetch(sources, guide)
         ahead = time.perf_counter() - begun
         session = grammar.session_for(guide)
         sent = session.requests

@@ -195,7 +195,7 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
     if "grammar" in names and sources:
         from edtool.checks.grammar import prefetch
 
-        sources = prefetch(sources, guide)  # every draft's uncached paragraphs, requests overlapping
+        prefetch(sources, guide)  # every draft's uncached paragraphs, requests overlapping
     unavailable: list[ServiceUnavailable] = []
     workers = 1 if jobs == 1 else _jobs_for(jobs, len(sources))
     if workers > 1:

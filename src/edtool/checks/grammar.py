@@ -203,27 +203,25 @@ def session_for(guide: StyleGuide) -> GrammarSession:
     return guide.memo("grammar.session", lambda: GrammarSession(load_settings(guide)))
 
 
-def prefetch(sources: list, guide: StyleGuide) -> list:
+def prefetch(sources: list, guide: StyleGuide) -> None:
     """Before checking many drafts: send the uncached texts of all of them to LanguageTool, up to
-    WORKERS requests at a time, so the server never waits for our side between drafts; the checks
-    then read the answers. Returns `sources` with each loadable draft already loaded (its prose view
-    is built once). The requests are the ones the checks would send one draft after another (same
-    grouping), so the findings are the same. LanguageTool unavailable: nothing fetched, the checks
-    report it as they would."""
+    AHEAD_WORKERS requests at a time, so the server never waits for our side between drafts; the
+    checks then read the answers (GrammarSession.prefetched). The requests are the ones the checks
+    would send one draft after another (same grouping; a text an earlier draft had is not sent
+    again), so the findings are the same. Drafts are loaded here and again by the checks (a few
+    milliseconds each) rather than all kept in memory. LanguageTool unavailable: nothing fetched,
+    the checks report it as they would."""
     settings = load_settings(guide)
     if not settings.enabled or len(sources) < 2:
-        return sources
+        return
     session = session_for(guide)
     planned: dict[str, list[list[str]]] = {}
     seen: set[tuple[str, str]] = set()
-    loaded = []
-    for path, load in sources:
+    for _, load in sources:
         try:
             draft = load()
         except DraftError:
-            loaded.append((path, load))  # the check reports it
-            continue
-        loaded.append((path, _given(draft)))
+            continue  # the check reports it
         pieces = pieces_of(draft)
         language = draft_language(draft, settings)
         fresh = [i for i, p in enumerate(pieces) if (language, p.text) not in seen]
@@ -234,12 +232,7 @@ def prefetch(sources: list, guide: StyleGuide) -> list:
     try:
         session.fetch_ahead(planned)
     except LanguageToolError:
-        pass  # session.failure is set: each check reports it (once per run)
-    return loaded
-
-
-def _given(draft: Draft):
-    return lambda: draft
+        pass  # session.failure is set: the checks report it (once per run)
 
 
 # -- what LanguageTool reads ---------------------------------------------------------------------
