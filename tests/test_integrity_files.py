@@ -48,9 +48,9 @@ def test_a_fifo_swapped_in_after_discovery_does_not_block(tmp_path):
     assert info.value.rule == "file.not-regular"
 
 
-def test_a_dangling_symlink_is_a_finding(desk, run_edtool):
+def test_a_dangling_symlink_is_a_finding(desk, edtool_cli):
     (desk / "drafts" / "weg.md").symlink_to(desk / "nirgends.md")
-    data = check_json(run_edtool, desk)
+    data = check_json(edtool_cli, desk)
     finding = data["files"][0]["diagnostics"][0]
     assert data["files"][0]["path"].endswith("weg.md")
     assert finding["rule"] == "file.dangling-link" and "nirgends.md" in finding["message"]
@@ -70,14 +70,14 @@ def test_a_non_utf8_file_name_is_shown_faithfully(desk, run_edtool):
     assert "z. B." in (desk / "drafts" / name).read_text(encoding="utf-8")
 
 
-def test_fix_writes_through_a_symlink_and_keeps_the_link(desk, run_edtool):
+def test_fix_writes_through_a_symlink_and_keeps_the_link(desk, edtool_cli):
     store = desk / "store"
     store.mkdir()
     target = store / "artikel.md"
     target.write_text(TYPO, encoding="utf-8")
     link = desk / "drafts" / "artikel.md"
     link.symlink_to(Path("..") / "store" / "artikel.md")
-    result = run_edtool("check", "--fix", "--only", "style", "drafts/artikel.md", cwd=desk)
+    result = edtool_cli("check", "--fix", "--only", "style", "drafts/artikel.md", cwd=desk)
     assert result.returncode in (0, 1), result.stderr
     assert link.is_symlink() and os.readlink(link) == str(Path("..") / "store" / "artikel.md")
     assert "mit z. B. einem" in target.read_text(encoding="utf-8")
@@ -97,7 +97,7 @@ fsutil.atomic_write(sys.argv[1], b"neu" * 1000)
 """
 
 
-def test_temp_files_of_a_killed_write_are_removed_on_the_next_run(desk, run_edtool):
+def test_temp_files_of_a_killed_write_are_removed_on_the_next_run(desk, edtool_cli):
     draft = desk / "drafts" / "a.md"
     draft.write_text(make_draft(), encoding="utf-8")
     writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(draft)], stdout=subprocess.PIPE, text=True)
@@ -116,7 +116,7 @@ def test_temp_files_of_a_killed_write_are_removed_on_the_next_run(desk, run_edto
     old = time.time() - 3600
     os.utime(leftovers[0], (old, old))
     os.utime(mine, (old, old))
-    result = run_edtool("check", *FAST, cwd=desk)
+    result = edtool_cli("check", *FAST, cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not leftovers[0].exists()
     assert fresh.exists() and mine.exists()

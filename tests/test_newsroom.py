@@ -461,10 +461,10 @@ def test_the_board_shows_the_life_after_publication(newsroom):
     assert rows["zurueck.md"]["sent_back"] and rows["zurueck.md"]["note"] == "zurück: Zweite Quelle fehlt"
     assert rows["geplant.md"]["scheduled"] and rows["geplant.md"]["note"] == "geplant 01.01. 06:00"
     assert rows["geplant.md"]["published_at"] is None and rows["geplant.md"]["commit"] is None
-    result = newsroom.edtool("status", "--format", "json")
+    result = newsroom.run("status", "--format", "json")
     data = {Path(r["path"]).name: r for r in json.loads(result.stdout)["drafts"]}
     assert data["korrigiert.md"]["commit"] == rows["korrigiert.md"]["commit"]
-    text = newsroom.edtool("status")
+    text = newsroom.run("status")
     assert text.returncode == 0
     for needle in ("zurück: Zweite Quelle fehlt", "geplant 01.01. 06:00", "zurückgezogen: Rechtsstreit",
                    "korrigiert (Fassung 2)", "geändert seit Veröffentlichung", "Hinweis"):

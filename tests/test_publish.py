@@ -365,20 +365,20 @@ def test_unpublish_retracts_with_its_own_commit(newsroom):
 
 def test_content_repo_from_environment_and_styleguide(newsroom, monkeypatch):
     path = newsroom.approved_draft()
-    result = newsroom.edtool("publish", str(path), *EDITOR, "--dry-run",
-                             env={"EDTOOL_CONTENT_REPO": str(newsroom.content)})
+    result = newsroom.run("publish", str(path), *EDITOR, "--dry-run",
+                          env={"EDTOOL_CONTENT_REPO": str(newsroom.content)})
     assert result.returncode == 0 and TARGET in result.stdout
     newsroom.styleguide(publish={"content_repo": "../content", "path": "articles/{year}/{month}/{slug}.md"})
-    result = newsroom.edtool("publish", str(path), *EDITOR)
+    result = newsroom.run("publish", str(path), *EDITOR)
     assert result.returncode == 0, result.stderr
     assert (newsroom.content / TARGET).exists()
 
 
 def test_missing_content_repo_is_a_usage_error(newsroom):
     path = newsroom.approved_draft()
-    result = newsroom.edtool("publish", str(path))
+    result = newsroom.run("publish", str(path))
     assert result.returncode == 2 and "Kein Inhalts-Repository" in result.stderr
-    result = newsroom.edtool("publish", str(path), "--content-repo", str(newsroom.root / "nope"))
+    result = newsroom.run("publish", str(path), "--content-repo", str(newsroom.root / "nope"))
     assert result.returncode == 2 and "kein Git-Arbeitsverzeichnis" in result.stderr
 
 
