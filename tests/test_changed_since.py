@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import edtool_executable, make_draft
+from conftest import GOOD_FRONT_MATTER, edtool_executable, make_draft
 
 FAST = ["--skip", "grammar,spelling"]
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test",
@@ -28,6 +28,11 @@ def git(*args: str, cwd: Path) -> str:
     return result.stdout
 
 
+def with_slug(slug: str) -> str:
+    """The front matter with its own slug: drafts sharing one would be a finding (metadata.slug-taken)."""
+    return GOOD_FRONT_MATTER.replace("slug: erstes-treffen-roskosmos-nasa", f"slug: {slug}")
+
+
 @pytest.fixture
 def repo(desk: Path) -> Path:
     shipped = Path(__file__).resolve().parent.parent / "vocabulary"
@@ -35,7 +40,7 @@ def repo(desk: Path) -> Path:
         shutil.copytree(shipped, desk / "vocabulary")
     git("init", "-q", "-b", "main", cwd=desk)
     (desk / "drafts" / "a.md").write_text(make_draft(body=P1 + "\n" + OLD), encoding="utf-8")
-    (desk / "drafts" / "b.md").write_text(make_draft(body=P1 + "\n" + OLD), encoding="utf-8")
+    (desk / "drafts" / "b.md").write_text(make_draft(with_slug("b-artikel"), P1 + "\n" + OLD), encoding="utf-8")
     git("add", ".", cwd=desk)
     git("commit", "-q", "-m", "start", cwd=desk)
     git("checkout", "-q", "-b", "feature", cwd=desk)
@@ -71,7 +76,7 @@ def test_only_lines_changed_since_the_ref_are_reported(repo, edtool_cli):
 
 
 def test_untracked_file_counts_as_changed_throughout(repo, edtool_cli):
-    (repo / "drafts" / "neu.md").write_text(make_draft(body=P1 + "\n" + OLD + NEW), encoding="utf-8")
+    (repo / "drafts" / "neu.md").write_text(make_draft(with_slug("neu"), P1 + "\n" + OLD + NEW), encoding="utf-8")
     _, found, _ = findings(edtool_cli, repo, "--changed-since", "main")
     assert [(p, r) for p, _, r in found] == [("drafts/neu.md", "style.typo.abbreviations")] * 2
 

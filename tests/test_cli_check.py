@@ -25,7 +25,9 @@ def write(desk, name: str, text: str | bytes):
 
 def test_json_contract_lists_every_file(desk, edtool_cli):
     write(desk, "a-gut.md", make_draft())
-    write(desk, "b-strich.md", make_draft(body="HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))
+    write(desk, "b-strich.md", make_draft(GOOD_FRONT_MATTER.replace("slug: erstes-treffen-roskosmos-nasa",
+                                                                    "slug: b-strich"),
+                                          "HOUSTON / LONDON (IT BOLTWISE) - Der Text.\n"))  # own slug: no finding
     write(desk, "c-kaputt.md", b"\xff\xfe\x00binary")
     result = edtool_cli("check", *FAST, "--format", "json", cwd=desk)
     assert result.returncode == 1, result.stderr

@@ -110,10 +110,18 @@ def test_a_slug_another_draft_has_is_found_at_the_slug_field(desk, run_edtool):
     for name, other in (("erster", "zweiter"), ("zweiter", "erster")):
         found = [d for d in files[f"drafts/{name}.md"] if d["rule"] == "metadata.slug-taken"]
         assert [(d["line"], d["column"], d["end_column"], d["severity"]) for d in found] == \
-            [(line, 1, len("slug: roboter-schweisst") + 1, "error")]
+            [(line, 1, len("slug: roboter-schweisst") + 1, "warning")]  # neither published yet
         assert f"Der Entwurf drafts/{other}.md hat denselben Slug" in found[0]["message"]
         assert found[0]["suggestions"] == ["roboter-schweisst-3"]  # -2 belongs to the third draft
     assert [d for d in files["drafts/dritter.md"] if d["rule"] == "metadata.slug-taken"] == []
+    # once one is published, the slug is its own: an error in the other, nothing in the published one
+    first = desk / "drafts" / "erster.md"
+    first.write_text(first.read_text(encoding="utf-8").replace("status: draft", "status: published"),
+                     encoding="utf-8")
+    result = run_edtool("check", "--only", "metadata", "--format", "json", "drafts", cwd=desk)
+    files = {f["path"]: f["diagnostics"] for f in json.loads(result.stdout)["files"]}
+    assert [d["rule"] for d in files["drafts/erster.md"]] == []
+    assert [(d["rule"], d["severity"]) for d in files["drafts/zweiter.md"]] == [("metadata.slug-taken", "error")]
     assert result.returncode == 1
 
 

@@ -32,6 +32,7 @@ Clock = Callable[[], datetime]  # an aware "now"; tests inject a fixed one
 # Checks run before approve/publish and on the board: everything but LanguageTool, so a decision
 # never depends on whether the grammar server happens to run (grammar findings are advice).
 GATE_SKIP = frozenset({"grammar", "spelling"})
+GATE_SKIP_RULES = frozenset({"metadata.slug-taken"})
 
 
 class WorkflowError(EdtoolError):
@@ -392,6 +393,8 @@ def count_findings(path: str | Path, guide: StyleGuide) -> tuple[int, int, list]
 
     results = run_checks([str(path)], guide, CheckOptions(skip=set(GATE_SKIP)))
     diagnostics = [d for r in results for d in r.diagnostics]
+    # the slug is decided by the content repository (submit, publish), not by the drafts folder's early warning
+    diagnostics = [d for r in results for d in r.diagnostics if d.rule not in GATE_SKIP_RULES]
     errors = [d for d in diagnostics if d.severity == Severity.ERROR]
     return len(errors), sum(1 for d in diagnostics if d.severity == Severity.WARNING), errors
 

@@ -219,12 +219,14 @@ def _check_slug(draft: Draft, guide: StyleGuide, add) -> None:
             reported.append(True)
             add("slug", Severity.INFO, "metadata.slug-unchecked", msg("metadata.slug-unchecked", reason=exc.message))
         return
-    if taken is None:
-        return
+    if taken is None or (status in PUBLISHED and not taken.owned):
+        return  # a published draft keeps its slug; the other draft is told
     free = free_variant(guide, taken.slug, draft.path)
     if taken.draft is not None:
         message = msg("metadata.slug-taken-draft", slug=taken.slug, other=taken.draft, free=free)
     else:
         message = msg("metadata.slug-taken-published", slug=taken.slug, target=taken.target, owner=taken.owner,
                       free=free)
-    add("slug", Severity.ERROR, "metadata.slug-taken", message, (free,))
+    # taken for good: an error (publish refuses it); two drafts not yet published: a warning until one moves
+    severity = Severity.ERROR if taken.owned and status not in PUBLISHED else Severity.WARNING
+    add("slug", severity, "metadata.slug-taken", message, (free,))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,12 @@ class Taken:
     draft: str | None = None
     target: str | None = None
     owner: str = ""  # how the article came there (publish.owner-draft / -manual)
+    draft_status: str = ""  # the other draft's status
+
+    @property
+    def owned(self) -> bool:
+        """The slug is someone else's for good: a published article, or a published or withdrawn draft."""
+        return self.target is not None or self.draft_status in PUBLISHED
 
 
 def _quick_slug(data: bytes) -> str | None:
@@ -47,6 +54,16 @@ def _quick_slug(data: bytes) -> str | None:
     else:
         value = value.split(" #", 1)[0]
     return value.strip() or None
+
+
+def _head_of(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: keine normale Datei")
+        return os.read(fd, _HEAD)
+    finally:
+        os.close(fd)
 
 
 def _stamp(folders: list[str]) -> tuple:
@@ -79,9 +96,8 @@ def _drafts_index(guide: StyleGuide, folder: Path | None = None) -> dict[str, li
                 continue
             path = Path(current, name)
             try:
-                with open(path, "rb") as handle:
-                    slug = _quick_slug(handle.read(_HEAD))
-            except OSError:
+                slug = _quick_slug(_head_of(path))
+            except OSError:  # unreadable, or no regular file (a FIFO is never opened for a blocking read)
                 continue
             if slug:
                 index.setdefault(slug, []).append(path.resolve())
@@ -98,19 +114,24 @@ def _resolved(path: str | Path) -> Path | None:
         return None
 
 
-def other_draft(guide: StyleGuide, slug: str, own: str | Path | None, folder: Path | None = None) -> Path | None:
-    """Another draft in the drafts folder (or `folder`) whose front matter has this slug."""
+def other_draft(guide: StyleGuide, slug: str, own: str | Path | None,
+                folder: Path | None = None) -> tuple[Path, str] | None:
+    """Another draft in the drafts folder (or `folder`) whose front matter has this slug, and its status;
+    a published (or withdrawn) one first: it owns the slug."""
     candidates = _drafts_index(guide, folder).get(slug, [])
     own_path = _resolved(own) if own is not None and candidates else None
+    found: list[tuple[Path, str]] = []
     for path in candidates:
         if path == own_path:
             continue
         try:
-            if str(Draft.load(path).front_matter.get("slug") or "").strip() == slug:
-                return _shown(path)
+            front = Draft.load(path).front_matter
         except DraftError:
             continue
-    return None
+        if str(front.get("slug") or "").strip() == slug:
+            found.append((_shown(path), str(front.get("status") or "draft").strip()))
+    found.sort(key=lambda item: item[1] not in PUBLISHED)
+    return found[0] if found else None
 
 
 def _shown(path: Path) -> Path:
@@ -173,7 +194,7 @@ def find_taken(guide: StyleGuide, draft: Draft, path: str | Path | None = None,
     if other is not None:
         from edtool.fsutil import display_path
 
-        return Taken(slug, draft=display_path(other))
+        return Taken(slug, draft=display_path(other[0]), draft_status=other[1])
     if content:
         return published_owner(guide, draft, own)
     return None
