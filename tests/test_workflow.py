@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -223,8 +224,9 @@ def test_status_board_on_a_terminal_is_a_table(newsroom, monkeypatch):
     lines = screen.getvalue().splitlines()
     assert any("Freigabe" in line for line in lines[:3])
     assert all(len(line) <= 80 for line in lines)
-    body = [line for line in lines if "review" in line or "approved" in line]
-    assert "review" in body[0] and "approved" in body[1] and "Katrin Vogel" in body[1]
+    body = [i for i, line in enumerate(lines) if line.startswith(("review", "approved"))]
+    assert lines[body[0]].startswith("review") and lines[body[1]].startswith("approved")
+    assert "Freigabe: Katrin Vogel" in lines[body[1] + 1]
 
 
 # -- an approval binds the approved text --------------------------------------------------------------
@@ -519,3 +521,76 @@ def test_property_the_editor_is_always_one_whole_person(people, name, identity):
         return
     whole = [(p.name, p.email) for p in people] if people else [(identity.name, identity.email)]
     assert (person.name, person.email) in whole
+
+
+# -- the board: 80 columns first, filters, length ----------------------------------------------------------
+BUS_TITLES = ("Autonome Busse: München testet fahrerlose Linien im Stadtverkehr ab dem Herbst",
+              "Autonome Busse: München plant fahrerlose Linien auch für die Außenbezirke der Stadt")
+
+
+def test_the_board_on_80_columns_keeps_date_state_warnings_and_tells_titles_apart(newsroom):
+    from edtool.cli.workflow import board_lines
+    from edtool.workflow import board
+
+    newsroom.write_draft("a.md", slug="busse-a", title=f"\"{BUS_TITLES[0]}\"", status="review", date="2025-08-11")
+    newsroom.write_draft("b.md", slug="busse-b", title=f"\"{BUS_TITLES[1]}\"", date="2025-08-12",
+                         body="Keine Ortsmarke hier, aber nun <!-- ein Kommentar --> zwölf Wörter zum Zählen im Text da.\n")
+    back = newsroom.write_draft("c.md", slug="zurueck", status="review", date="2025-08-10")
+    assert newsroom.run("reject", str(back), "--editor", "Katrin Vogel", "--reason", "Zweite Quelle fehlt").returncode == 0
+    rows = board([newsroom.drafts], guide_of(newsroom))
+    lines = [text for text, _ in board_lines(rows, 80)]
+    assert all(len(line) <= 80 for line in lines), lines
+    main = {line.split()[0] + line.split()[1]: line for line in lines if line.startswith(("draft", "review"))}
+    shown = [line for line in lines if "Autonome Busse" in line]
+    assert len(shown) == 2 and shown[0] != shown[1] and all("…" in line for line in shown)
+    for row in rows:  # state, date and both counts on the row's own line
+        line = main[row["status"] + row["date"]]
+        assert line.split()[-2:] == [str(row["errors"]), str(row["warnings"])]
+    b = next(r for r in rows if r["path"].endswith("b.md"))
+    assert (b["words"], b["reading_minutes"]) == (12, 1)  # the comment is not read
+    detail = lines[lines.index(main["draft2025-08-12"]) + 1]
+    assert "12 Wörter, 1 Min." in detail and "b.md" in detail and "Jonas Weber" in detail
+    rejected = next(i for i, line in enumerate(lines) if line.startswith("draft") and "Kuka" in line)
+    assert lines[rejected + 2].strip() == "↳ zurück: Zweite Quelle fehlt"
+
+
+def test_the_board_filters_mine_and_by_state(newsroom, monkeypatch):
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "lena")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "lena.hoffmann@example.org")
+    newsroom.write_draft("lena.md", slug="lena", author="[Miriam Schulz, Lena Hoffmann]", status="review")
+    newsroom.write_draft("jonas.md", slug="jonas", status="review")
+    back = newsroom.write_draft("zurueck.md", slug="zurueck", author="Lena Hoffmann", status="review")
+    assert newsroom.run("reject", str(back), "--editor", "Katrin Vogel", "--reason", "Quelle fehlt").returncode == 0
+
+    def shown(*args: str) -> list[str]:
+        result = newsroom.edtool("status", "--format", "json", *args)
+        assert result.returncode == 0, result.stderr
+        return sorted(Path(r["path"]).name for r in json.loads(result.stdout)["drafts"])
+
+    assert shown("--mine") == ["lena.md", "zurueck.md"]
+    assert shown("--state", "review") == ["jonas.md", "lena.md"]
+    assert shown("--mine", "--state", "review") == ["lena.md"]
+    assert shown("--state", "sent-back") == ["zurueck.md"]
+    text = newsroom.edtool("status", "--state", "sent-back")
+    assert "↳ zurück: Quelle fehlt" in text.stdout and text.stdout.rstrip().endswith("1 Entwurf: draft 1")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "max@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Max Mustermann")
+    result = newsroom.edtool("status", "--mine")
+    assert result.returncode == 2 and "Max Mustermann <max@example.org>" in result.stderr
+    assert "Traceback" not in result.stderr
+    help_text = newsroom.edtool("status", "--help").stdout
+    assert "sent-back" in help_text and "Nur meine Entwürfe" in help_text
+
+
+@settings(max_examples=400, deadline=None)
+@given(titles=st.lists(st.text(alphabet="ab :", max_size=90), min_size=1, max_size=6), width=st.integers(10, 60))
+def test_property_titles_fit_and_different_titles_stay_different(titles, width):
+    from edtool.cli.workflow import shorten_titles
+
+    shown = shorten_titles(titles, width)
+    assert all(len(text) <= width for text in shown)
+    assert all(text == title for title, text in zip(titles, shown) if len(title) <= width)
+    by_text: dict[str, set[str]] = {}
+    for title, text in zip(titles, shown):
+        by_text.setdefault(text, set()).add(title)
+    assert all(len(group) == 1 for group in by_text.values())

@@ -111,6 +111,9 @@ DE: dict[str, str] = {
     # report
     "report.summary": "{files|Datei|Dateien} geprüft: {error|Fehler|Fehler}, {warning|Warnung|Warnungen}, {info|Hinweis|Hinweise}.",
     "report.clean": "{files|Datei|Dateien} geprüft: keine Befunde.",
+    "report.length": "{path}: {words|Wort|Wörter}, Lesezeit etwa {minutes|Minute|Minuten}.",
+    "report.length-empty": "{path}: noch kein Text.",
+    "report.length-total": "{drafts|Entwurf|Entwürfe} mit zusammen {words|Wort|Wörter} (Länge je Entwurf: edtool status).",
     "report.suggestion": "Vorschlag",
     "report.suppressed": "{count|Befund|Befunde} unterdrückt (Schalter im Entwurf, Ignorier-Datei oder Baseline); sichtbar mit --format json.",
     # output formats, --fail-on, --changed-since, baseline
@@ -245,6 +248,11 @@ DE: dict[str, str] = {
     "status.col.warnings": "Warnungen",
     "status.col.path": "Datei",
     "status.summary": "{total} Entwürfe: {counts}",
+    "status.summary": "{total|Entwurf|Entwürfe}: {counts}",
+    "status.detail-head": "Autor · Länge · Freigabe · Datei (↳ Hinweis)",
+    "status.length": "{words|Wort|Wörter}, {minutes} Min.",
+    "status.approved-by": "Freigabe: {editor}",
+    "status.mine-unknown": "--mine: Wer „ich“ ist, lässt sich nicht feststellen: Die Git-Identität ({identity}) steht nicht in der Liste „authors:“ in styleguide.yaml (bekannt: {known}). Bitte „git config user.name“ und „git config user.email“ so setzen, wie die Liste sie nennt.",
     # publish / unpublish
     "publish.no-content-repo": "Kein Inhalts-Repository angegeben: --content-repo DIR, EDTOOL_CONTENT_REPO oder „publish: content_repo“ in styleguide.yaml.",
     "publish.not-a-repo": "{path} ist kein Git-Arbeitsverzeichnis.",

@@ -392,7 +392,6 @@ def count_findings(path: str | Path, guide: StyleGuide) -> tuple[int, int, list]
     from edtool.engine import CheckOptions, run_checks
 
     results = run_checks([str(path)], guide, CheckOptions(skip=set(GATE_SKIP)))
-    diagnostics = [d for r in results for d in r.diagnostics]
     # the slug is decided by the content repository (submit, publish), not by the drafts folder's early warning
     diagnostics = [d for r in results for d in r.diagnostics if d.rule not in GATE_SKIP_RULES]
     errors = [d for d in diagnostics if d.severity == Severity.ERROR]
@@ -588,6 +587,7 @@ def board(paths: Iterable[str | Path], guide: StyleGuide, now: Clock | None = No
             "path": result.path,
             "title": str(fm.get("title") or ""),
             "author": ", ".join(authors_of(fm)),
+            "authors": authors_of(fm),
             "status": str(status),
             "date": str(fm.get("date") or ""),
             "approved_by": str(fm.get("approved_by") or ""),
@@ -595,12 +595,48 @@ def board(paths: Iterable[str | Path], guide: StyleGuide, now: Clock | None = No
             "warnings": result.count(Severity.WARNING),
             "published_at": str(fm.get("published_at") or "") or None,
             "commit": str(fm.get("commit") or "") or None,
+            **body_length(result.draft),
         }
         row.update(_after_publication(result.draft, moment) if result.draft is not None else {"note": ""})
         rows.append(row)
     order = {state: i for i, state in enumerate(STATES)}
     rows.sort(key=lambda r: (order.get(r["status"], len(STATES)), r["date"], r["title"], r["path"]))
     return rows
+
+
+def current_writer(guide: StyleGuide) -> str:
+    """Who `--mine` means: git's identity in the desk, as the desk's `authors:` list names that person
+    (the identity's own name when the desk has no list)."""
+    from edtool.desk import root
+
+    people = people_of(guide)
+    identity = git_identity(root(guide))
+    try:
+        return editor_person(people, None, identity).name
+    except WorkflowError:
+        raise WorkflowError(msg("status.mine-unknown", identity=identity or "–",
+                                known=", ".join(p.name for p in people) or "–")) from None
+
+
+def filter_board(rows: list[dict[str, Any]], writer: str | None = None, state: str | None = None) -> list[dict]:
+    """The rows of `writer` (an author of the draft) and in `state` (a status, or sent-back: rejected)."""
+    if writer is not None:
+        rows = [r for r in rows if any(same_person(a, writer) for a in r["authors"])]
+    if state == "sent-back":
+        rows = [r for r in rows if r.get("sent_back")]
+    elif state is not None:
+        rows = [r for r in rows if r["status"] == state]
+    return rows
+
+
+def body_length(draft: Draft | None) -> dict[str, int | None]:
+    """Words of the body as readers see it (no markup, no comments) and the reading time in minutes."""
+    if draft is None:
+        return {"words": None, "reading_minutes": None}
+    from edtool.render import body_text, reading_minutes, word_count
+
+    words = word_count(body_text(draft.body))
+    return {"words": words, "reading_minutes": reading_minutes(words)}
 
 
 def _short_time(moment: datetime, zone) -> str:

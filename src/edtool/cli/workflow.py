@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+import click
 import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
@@ -87,70 +88,127 @@ def reject(
     _transition(paths, lambda p: do_reject(p, editor, reason, guide))
 
 
+STATE_CHOICES = ("draft", "review", "approved", "published", "withdrawn", "sent-back")
+
+
 def status(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Draft files or folders (default: the drafts folder)."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Entwürfe oder Ordner (Standard: der Entwurfsordner)."),
+    mine: bool = typer.Option(False, "--mine", help="Nur meine Entwürfe: die der Git-Identität (user.name, user.email), abgeglichen mit der Liste „authors:“."),
+    state: Optional[str] = typer.Option(None, "--state", metavar="STATUS", click_type=click.Choice(STATE_CHOICES), help="Nur Entwürfe in diesem Status: draft, review, approved, published, withdrawn, oder sent-back (zurückgeschickt, mit Grund)."),
     fmt: str = format_option(),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
-    """Übersicht aller Entwürfe: Status, Titel, Autor, Datum, Freigabe und Zahl der Befunde."""
+    """Übersicht der Entwürfe: Status, Datum, Titel, Befunde; darunter Autor, Länge, Freigabe, Datei und Hinweise
+    (z. B. der Grund einer Zurückweisung).
+
+    Beispiel: edtool status --mine --state review
+
+    Exit-Status: 0 (auch ohne Entwürfe), 2 Redaktion nicht lesbar oder eigene Identität unbekannt (--mine)."""
     from edtool.messages import msg
-    from edtool.workflow import board
+    from edtool.workflow import WorkflowError, board, current_writer, filter_board
 
     guide = load_guide(styleguide)
-    rows = board(paths or [_drafts_dir(guide)], guide)
+    writer = None
+    state = state if isinstance(state, str) else None  # called as a function: typer's defaults are objects
+    if mine is True:
+        try:
+            writer = current_writer(guide)
+        except WorkflowError as exc:
+            fail(exc.message)
+    rows = filter_board(board(paths or [_drafts_dir(guide)], guide), writer, state)
     if fmt == "json":
         typer.echo(json.dumps({"drafts": rows}, ensure_ascii=False, indent=2))
         return
     if not rows:
         typer.echo(msg("status.empty"))
         return
-    columns = ["status", "title", "note", "author", "date", "approved_by", "errors", "warnings", "path"]
-    if not any(row["note"] for row in rows):
-        columns.remove("note")
-    headers = [msg(f"status.col.{c}") for c in columns]
-    at = {c: i for i, c in enumerate(columns)}
-    cells_of = [[str(row[c]) for c in columns] for row in rows]
-    for cells in cells_of:
-        cells[at["date"]], cells[at["path"]] = cells[at["date"]][:10], Path(cells[at["path"]]).name  # full in json
+    import shutil
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
+    lines = board_lines(rows, width)
     if sys.stdout.isatty():
         from rich.console import Console
-        from rich.table import Table
 
-        console = Console()
-        longest = [max(len(headers[i]), *(len(cells[i]) for cells in cells_of)) for i in range(len(columns))]
-        caps = {"author": 16, "approved_by": 14, "path": 24, "note": 24}
-        widths = {c: min(longest[i], caps.get(c, longest[i])) for i, c in enumerate(columns)}
-        shown = list(columns)
-        for optional in ("path", "warnings", "date", "approved_by", "author"):  # a narrow terminal drops these first
-            room = console.width - sum(widths[c] + 3 for c in shown if c != "title") - 4
-            if room >= 20:
-                break
-            shown.remove(optional)
-        room = console.width - sum(widths[c] + 3 for c in shown if c != "title") - 4
-        widths["title"] = max(12, min(widths["title"], room))
-        table = Table(show_lines=False)
-        for column in shown:
-            justify = "right" if column in ("errors", "warnings") else "left"
-            table.add_column(headers[at[column]], no_wrap=True, overflow="ellipsis", justify=justify,
-                             width=widths[column])
+        console = Console(width=width, highlight=False, soft_wrap=True)
         styles = {"draft": "dim", "review": "yellow", "approved": "green", "published": "blue", "withdrawn": "red"}
-        for row, cells in zip(rows, cells_of):
-            if row["errors"]:
-                cells[at["errors"]] = f"[bold red]{row['errors']}[/]"
-            table.add_row(*(cells[at[c]] for c in shown), style=styles.get(row["status"]))
-        console.print(table)
+        for text, state_of_line in lines:
+            console.print(text, style=styles.get(state_of_line or ""), markup=False)
     else:
-        widths = [max(len(h), *(len(r[i]) for r in cells_of)) for i, h in enumerate(headers)]
-        widths[at["title"]] = min(widths[at["title"]], 60)
-        if "note" in at:
-            widths[at["note"]] = min(widths[at["note"]], 40)
-        for line in [headers, *cells_of]:
-            cells = [cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…" for i, cell in enumerate(line)]
-            typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(cells)).rstrip())
+        for text, _ in lines:
+            typer.echo(text)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     typer.echo(msg("status.summary", total=len(rows), counts=", ".join(f"{k} {v}" for k, v in counts.items())))
+
+
+def shorten_titles(titles: List[str], width: int) -> List[str]:
+    """Each title within `width` characters; different titles never shown as the same text (where a cut
+    would make them equal, the part where they differ is shown after the „…“)."""
+    def cut(title: str, end: int | None = None) -> str:
+        if len(title) <= width:
+            return title
+        if end is None:
+            return title[: width - 1] + "…"
+        tail = min(end, width - 2 - min(8, width // 3))  # keep a head of up to 8 characters
+        head = width - 1 - tail
+        return title[:head] + "…" + title[end - tail: end]
+
+    shown = [cut(t) for t in titles]
+    for _ in range(len(titles) + 1):
+        seen: dict[str, list[int]] = {}
+        for index, text in enumerate(shown):
+            seen.setdefault(text, []).append(index)
+        clashes = [group for group in seen.values() if len({titles[i] for i in group}) > 1]
+        if not clashes:
+            break
+        for group in clashes:
+            for i in group:
+                others = [titles[j] for j in group if titles[j] != titles[i]]
+                differ = max(next((k for k, (a, b) in enumerate(zip(titles[i], o)) if a != b), min(len(o), len(titles[i])))
+                             for o in others)
+                shown[i] = cut(titles[i], min(len(titles[i]), differ + 1))
+    return shown
+
+
+def board_lines(rows: List[dict], width: int = 80) -> List[tuple]:
+    """The board as text lines of at most `width` characters: per draft a main line (status, date, title,
+    errors, warnings), a line with author, length, approval and file, and one for a note (why it was sent
+    back, what is planned …). (text, status) pairs; status for colour."""
+    from edtool.messages import msg
+
+    def fit(text: str) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    heads = {c: msg(f"status.col.{c}") for c in ("status", "date", "title", "errors", "warnings")}
+    w_status = max(len(heads["status"]), *(len(r["status"]) for r in rows))
+    w_errors, w_warnings = len(heads["errors"]), len(heads["warnings"])
+    for row in rows:
+        w_errors, w_warnings = max(w_errors, len(str(row["errors"]))), max(w_warnings, len(str(row["warnings"])))
+    fixed = w_status + 10 + w_errors + w_warnings + 4 * 2
+    w_title = max(10, min(width - fixed, max(len(heads["title"]), *(len(r["title"]) for r in rows))))
+    titles = shorten_titles([r["title"] for r in rows], w_title)
+    indent = " " * (w_status + 2)
+
+    def main(status: str, date: str, title: str, errors: str, warnings: str) -> str:
+        return fit(f"{status:<{w_status}}  {date:<10}  {title:<{w_title}}  {errors:>{w_errors}}  "
+                   f"{warnings:>{w_warnings}}".rstrip())
+
+    lines = [(main(heads["status"], heads["date"], heads["title"], heads["errors"], heads["warnings"]), None),
+             (fit(indent + msg("status.detail-head")), None)]
+    for row, title in zip(rows, titles):
+        lines.append((main(row["status"], row["date"][:10], title, str(row["errors"]), str(row["warnings"])),
+                      row["status"]))
+        details = [row["author"] or "–"]
+        if row.get("words") is not None:
+            details.append(msg("status.length", words=row["words"], minutes=row["reading_minutes"]))
+        if row["approved_by"]:
+            details.append(msg("status.approved-by", editor=row["approved_by"]))
+        details.append(Path(row["path"]).name)
+        lines.append((fit(indent + " · ".join(details)), None))
+        if row.get("note"):
+            lines.append((fit(indent + "↳ " + row["note"]), None))
+    return lines
 
 
 def _resolve_draft(given: Path, guide) -> Path:

@@ -8,6 +8,7 @@ from edtool.diagnostics import Severity
 from edtool.formats.base import Formatter, Report
 from edtool.messages import msg, quoted
 
+LENGTH_LINES = 20  # up to this many drafts, one length line each; more: one total
 COLOURS = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -32,6 +33,7 @@ class TextFormatter(Formatter):
                     fixable = " (mit --fix korrigierbar)" if d.fixable else ""
                     yield f"    {msg('report.suggestion')}: {suggested}{fixable}", "green"
             yield "", None
+        yield from self.lengths(report)
         counts = report.summary()
         if counts["error"] or counts["warning"] or counts["info"]:
             yield msg("report.summary", **counts), "bold"
@@ -40,6 +42,23 @@ class TextFormatter(Formatter):
         suppressed = report.suppressed_count()
         if suppressed:
             yield msg("report.suppressed", count=suppressed), None
+
+    def lengths(self, report: Report) -> Iterator[tuple[str, str | None]]:
+        """Each draft's words and reading time (the body as readers see it); one total line for many drafts."""
+        from edtool.workflow import body_length
+
+        drafts = [r for r in report.results if getattr(r, "draft", None) is not None]
+        if len(drafts) > LENGTH_LINES:
+            words = sum(body_length(r.draft)["words"] or 0 for r in drafts)
+            yield msg("report.length-total", drafts=len(drafts), words=words), None
+            return
+        for result in drafts:
+            length = body_length(result.draft)
+            if length["words"]:
+                yield msg("report.length", path=result.path, words=length["words"],
+                          minutes=length["reading_minutes"]), None
+            else:
+                yield msg("report.length-empty", path=result.path), None
 
     def render(self, report: Report) -> str:
         return "".join(text + "\n" for text, _ in self.lines(report))
