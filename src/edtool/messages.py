@@ -247,7 +247,6 @@ DE: dict[str, str] = {
     "status.col.errors": "Fehler",
     "status.col.warnings": "Warnungen",
     "status.col.path": "Datei",
-    "status.summary": "{total} Entwürfe: {counts}",
     "status.summary": "{total|Entwurf|Entwürfe}: {counts}",
     "status.detail-head": "Autor · Länge · Freigabe · Datei (↳ Hinweis)",
     "status.length": "{words|Wort|Wörter}, {minutes} Min.",
