@@ -88,8 +88,8 @@ def write_drafts(folder: Path, bodies: list[list[list[int]]], broken: dict[int, 
 
 def snapshot(results) -> list:
     """Everything a report shows of a run, in order."""
-    return [(r.path, [(d.to_dict(), d.source) for d in r.diagnostics], [d.to_dict() for d in r.suppressed],
-             r.draft.text if r.draft is not None else None) for r in results]
+    return [(r.path, [(d.to_dict(), d.source) for d in r.diagnostics], [d.to_dict() for d in r.suppressed], r.draft)
+            for r in results]
 
 
 def guide() -> StyleGuide:

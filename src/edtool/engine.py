@@ -198,12 +198,15 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
         prefetch(sources, guide)  # every draft's uncached paragraphs, requests overlapping
     unavailable: list[ServiceUnavailable] = []
     workers = 1 if jobs == 1 else _jobs_for(jobs, len(sources))
+    checks = {name: load_check(name) for name in names}
     if workers > 1:
         from edtool.parallel import check_in_workers
 
-        results = check_in_workers(sources, guide, options, names, workers, unavailable)
+        # the first draft here: what every worker would build on its first draft (the parser, the
+        # drafts' slug index, a service found missing) is then built once and inherited
+        results = [check_one(*sources[0], guide, checks, options, unavailable)]
+        results += check_in_workers(sources[1:], guide, options, checks, workers, unavailable)
     else:
-        checks = {name: load_check(name) for name in names}
         results = [check_one(path, load, guide, checks, options, unavailable) for path, load in sources]
     if unavailable and results:
         first = next((r for r in results if r.draft is not None), results[0])

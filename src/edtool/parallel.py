@@ -21,8 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from typing import Callable
 
-from edtool.draft import Draft
-from edtool.engine import FileResult, RunError, ServiceUnavailable, check_one, load_check
+from edtool.draft import Draft, FieldPos
+from edtool.engine import FileResult, RunError, ServiceUnavailable, check_one
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
 
@@ -33,7 +33,7 @@ ONCE_PER_RUN = ("metadata.slug-unchecked",)
 CHUNKS_PER_WORKER = 8  # small enough to even out long and short drafts, big enough to batch replies
 MAX_CHUNK = 32
 
-_JOB: tuple | None = None  # (sources, guide, options, check names): set before the fork, read by workers
+_JOB: tuple | None = None  # (sources, guide, options, checks): set before the fork, read by workers
 _CHECKS: dict[str, Callable] | None = None  # per worker: the loaded checks (a failed service stays off)
 
 
@@ -44,26 +44,40 @@ def _start_worker() -> None:
         session._client = None
 
 
-def _slim(draft: Draft | None) -> Draft | None:
-    """The draft's own fields, without views the checks built on it (the prose view is large)."""
+_POSITION = [f.name for f in fields(FieldPos)]
+
+
+def _pack(draft: Draft | None):
+    """The draft's own fields for the trip to the parent, without the views the checks built on it
+    (the prose view is large); the field positions as plain tuples (unpickling frozen dataclasses
+    one by one costs the parent several times more)."""
     if draft is None:
         return None
-    copy = object.__new__(Draft)
-    copy.__dict__.update({f.name: getattr(draft, f.name) for f in fields(Draft)})
-    return copy
+    state = {f.name: getattr(draft, f.name) for f in fields(Draft)}
+    state["fields"] = {key: tuple(getattr(pos, name) for name in _POSITION) for key, pos in draft.fields.items()}
+    return state
+
+
+def _unpack(state) -> Draft | None:
+    if state is None:
+        return None
+    draft = object.__new__(Draft)
+    state["fields"] = {key: FieldPos(*pos) for key, pos in state["fields"].items()}
+    draft.__dict__.update(state)
+    return draft
 
 
 def _run(bounds: tuple[int, int]):
     global _CHECKS
-    sources, guide, options, names = _JOB
+    sources, guide, options, checks = _JOB
     if _CHECKS is None:
-        _CHECKS = {name: load_check(name) for name in names}
+        _CHECKS = dict(checks)
     unavailable: list[ServiceUnavailable] = []
     out = []
     for index in range(*bounds):
         path, load = sources[index]
         result = check_one(path, load, guide, _CHECKS, options, unavailable)
-        out.append((result.path, result.diagnostics, result.suppressed, _slim(result.draft)))
+        out.append((result.path, result.diagnostics, result.suppressed, _pack(result.draft)))
     return out, [u.message for u in unavailable]
 
 
@@ -73,17 +87,22 @@ def chunks(count: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(count, start + size)) for start in range(0, count, size)]
 
 
-def check_in_workers(sources: list, guide: StyleGuide, options, names: list[str], workers: int,
+def check_in_workers(sources: list, guide: StyleGuide, options, checks: dict[str, Callable], workers: int,
                      unavailable: list[ServiceUnavailable]) -> list[FileResult]:
+    """FileResults of `sources` in order, from `workers` forked processes; ServiceUnavailable of any
+    worker added to `unavailable`."""
     global _JOB
-    _JOB = (sources, guide, options, names)
+    if not sources:
+        return []
+    workers = min(workers, len(sources))
+    _JOB = (sources, guide, options, checks)
     gc.freeze()  # the inherited objects stay shared with the parent (no copy on a collection)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     results: list[FileResult] = []
     try:
         for replies, messages in pool.map(_run, chunks(len(sources), workers)):
             for path, diagnostics, suppressed, draft in replies:
-                results.append(FileResult(path, diagnostics, draft, suppressed))
+                results.append(FileResult(path, diagnostics, _unpack(draft), suppressed))
             unavailable.extend(ServiceUnavailable(message) for message in messages)
     except BrokenProcessPool as exc:
         _stop(pool)
