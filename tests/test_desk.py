@@ -91,7 +91,7 @@ def test_unknown_key_names_the_closest_at_its_position(desk, monkeypatch, capsys
     assert f"styleguide.yaml:{line}:3: " in err and "„default_agncy“" in err and "„default_agency“" in err
 
 
-@pytest.mark.parametrize("section", ["workflow", "check"])
+@pytest.mark.parametrize("section", ["workflows", "check"])
 def test_sections_nobody_reads_are_rejected(desk, section, monkeypatch, capsys):
     path = desk / "styleguide.yaml"
     text = path.read_text(encoding="utf-8")

@@ -594,3 +594,97 @@ def test_property_titles_fit_and_different_titles_stay_different(titles, width):
     for title, text in zip(titles, shown):
         by_text.setdefault(text, set()).add(title)
     assert all(len(group) == 1 for group in by_text.values())
+
+
+# -- --commit: the status change committed in the desk repository ----------------------------------------
+def _committed_draft(room: Newsroom, name: str = "kuka.md", **fields) -> Path:
+    from workflow_support import git
+
+    path = room.write_draft(name, **fields)
+    git("add", "styleguide.yaml", f"drafts/{name}", cwd=room.desk)
+    git("commit", "-q", "-m", f"Entwurf {name}", cwd=room.desk)
+    return path
+
+
+def test_commit_commits_exactly_the_draft_with_an_honest_message(newsroom):
+    from workflow_support import git
+
+    path = _committed_draft(newsroom)
+    (newsroom.desk / "notiz.txt").write_text("vorgemerkt, nicht Teil des Commits\n", encoding="utf-8")
+    git("add", "notiz.txt", cwd=newsroom.desk)
+    hook = newsroom.desk / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")  # the status commit changes no checked text
+    hook.chmod(0o755)
+    result = newsroom.run("submit", str(path), "--commit")
+    assert result.returncode == 0, result.stderr
+    assert "committet als" in result.stdout
+    assert git("log", "-1", "--format=%s%n%n%b", cwd=newsroom.desk) == (
+        "Eingereicht: Kuka stellt lernfähigen Schweißroboter vor\n\ndrafts/kuka.md: Status draft → review.")
+    assert git("show", "--name-only", "--format=", "HEAD", cwd=newsroom.desk) == "drafts/kuka.md"
+    assert git("diff", "--cached", "--name-only", cwd=newsroom.desk) == "notiz.txt"  # still staged, untouched
+    assert git("status", "--porcelain", "--", "drafts/kuka.md", cwd=newsroom.desk) == ""
+    assert newsroom.run("approve", str(path), "--editor", "Katrin Vogel", "--commit").returncode == 0
+    assert git("log", "-1", "--format=%s%n%b", cwd=newsroom.desk).splitlines() == [
+        "Freigegeben: Kuka stellt lernfähigen Schweißroboter vor", "drafts/kuka.md: Status review → approved.",
+        "Freigegeben von Katrin Vogel."]
+    result = newsroom.run("reject", str(path), "--editor", "Katrin Vogel", "--reason", "Zweite Quelle fehlt",
+                          "--commit")
+    assert result.returncode == 0, result.stderr
+    assert git("log", "-1", "--format=%s%n%b", cwd=newsroom.desk).splitlines() == [
+        "Zurückgewiesen: Kuka stellt lernfähigen Schweißroboter vor", "drafts/kuka.md: Status approved → draft.",
+        "Von Katrin Vogel, Grund: Zweite Quelle fehlt"]
+    assert len(git("log", "--format=%h", cwd=newsroom.desk).splitlines()) == 4
+
+
+def test_commit_is_refused_before_anything_changes(newsroom, tmp_path):
+    from workflow_support import git
+
+    path = _committed_draft(newsroom)
+    head = git("rev-parse", "HEAD", cwd=newsroom.desk)
+    path.write_text(path.read_text(encoding="utf-8").replace("im Frühjahr", "im Sommer"), encoding="utf-8")
+    before = path.read_bytes()
+    result = newsroom.run("submit", str(path), "--commit")
+    assert result.returncode == 2 and "nicht committete Änderungen" in result.stderr and "Nichts geändert" in result.stderr
+    assert path.read_bytes() == before and git("rev-parse", "HEAD", cwd=newsroom.desk) == head
+    fresh = newsroom.write_draft("neu.md", slug="neu")
+    result = newsroom.run("submit", str(fresh), "--commit")
+    assert result.returncode == 2 and "noch nicht im Repository" in result.stderr
+    assert Draft.load(fresh).front_matter["status"] == "draft"
+    outside = tmp_path / "ohne-git"
+    outside.mkdir()
+    (outside / "a.md").write_text(draft_text(), encoding="utf-8")
+    result = newsroom.run("submit", str(outside / "a.md"), "--commit")
+    assert result.returncode == 2 and "in keinem" in result.stderr and "Traceback" not in result.stderr
+    assert Draft.load(outside / "a.md").front_matter["status"] == "draft"
+
+
+def test_the_style_guide_setting_commits_and_is_validated(newsroom):
+    from workflow_support import git
+
+    newsroom.styleguide(workflow={"commit": True})
+    path = _committed_draft(newsroom)
+    assert newsroom.run("submit", str(path)).returncode == 0
+    assert git("log", "-1", "--format=%s", cwd=newsroom.desk).startswith("Eingereicht: ")
+    head = git("rev-parse", "HEAD", cwd=newsroom.desk)
+    assert newsroom.run("reject", str(path), "--editor", "Katrin Vogel", "--reason", "x", "--no-commit").returncode == 0
+    assert git("rev-parse", "HEAD", cwd=newsroom.desk) == head
+    newsroom.styleguide(workflow={"commit": "ja"})
+    result = newsroom.run("status")
+    assert result.returncode == 2 and "„workflow.commit“ muss true oder false sein" in result.stderr
+    newsroom.styleguide(workflow={"comit": True})
+    result = newsroom.run("status")
+    assert result.returncode == 2 and "Meinten Sie „commit“?" in result.stderr
+
+
+def test_publish_commit_names_the_content_commit(newsroom):
+    from workflow_support import git
+
+    path = newsroom.approved_draft()
+    git("add", "styleguide.yaml", "drafts/kuka.md", cwd=newsroom.desk)
+    git("commit", "-q", "-m", "freigegeben", cwd=newsroom.desk)
+    result = newsroom.publish(str(path), "--editor", "Katrin Vogel", "--commit")
+    assert result.returncode == 0, result.stderr
+    assert git("log", "-1", "--format=%s%n%b", cwd=newsroom.desk).splitlines() == [
+        "Veröffentlicht: Kuka stellt lernfähigen Schweißroboter vor", "drafts/kuka.md: Status approved → published.",
+        f"Commit im Inhalts-Repository: {newsroom.content_head()}"]
+    assert git("status", "--porcelain", "--", "drafts", cwd=newsroom.desk) == ""

@@ -31,6 +31,7 @@ SECTION_KEYS: dict[str, Any] = {
                 "idle_minutes": None, "timeout": None, "disabled_rules": None, "disabled_categories": None,
                 "foreign_languages": None, "severity": None, "max_suggestions": None},
     "vocabulary": {"accept": None, "reject": None, "learned": None},
+    "workflow": {"commit": None},
 }
 _TYPES: dict[tuple[str, ...], tuple[type, ...]] = {
     ("dateline", "agencies"): (list,), ("dateline", "default_agency"): (str,),
@@ -39,8 +40,10 @@ _TYPES: dict[tuple[str, ...], tuple[type, ...]] = {
     ("publish", "content_repo"): (str,), ("publish", "path"): (str,), ("publish", "remote"): (str,),
     ("publish", "branch"): (str,), ("publish", "timezone"): (str,), ("publish", "ninjs_version"): (str, int, float),
     ("publish", "revisions"): (dict,), ("publish", "ninjs"): (dict,),
+    ("workflow", "commit"): (bool,),
 }
-_TYPE_NAMES = {list: "eine Liste", str: "ein Text", dict: "eine Zuordnung (schlüssel: wert)"}
+_TYPE_NAMES = {list: "eine Liste", str: "ein Text", dict: "eine Zuordnung (schlüssel: wert)",
+               bool: "true oder false"}
 
 
 def find(explicit: str | Path | None = None, start: Path | None = None) -> Path:

@@ -16,7 +16,7 @@ FILE_NAME = "styleguide.yaml"
 ENV_VAR = "EDTOOL_STYLEGUIDE"
 KNOWN_SECTIONS = {
     "version": int, "language": str, "metadata": dict, "dateline": dict, "new": dict,
-    "vocabulary": dict, "rules": list, "grammar": dict, "publish": dict, "authors": list,
+    "vocabulary": dict, "rules": list, "grammar": dict, "publish": dict, "authors": list, "workflow": dict,
 }
 
 try:  # libyaml keeps marks too and is several times faster

@@ -695,3 +695,99 @@ def _after_publication(draft: Draft, moment: datetime) -> dict[str, Any]:
         note = ""
     info["note"] = note
     return info
+
+
+# -- committing a status change in the desk repository ---------------------------------------------------
+class CommitRefused(WorkflowError):
+    """--commit cannot be honoured; refused before anything changes."""
+
+    exit_code = 2
+
+
+def commit_wanted(guide: StyleGuide, flag: bool | None) -> bool:
+    """--commit / --no-commit, else the style guide's `workflow: {commit: true}`."""
+    return flag if flag is not None else guide.section("workflow").get("commit") is True
+
+
+def _git(args: list[str], cwd: Path):
+    import subprocess
+
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return subprocess.CompletedProcess(args, 127, "", str(exc))
+
+
+class DeskCommit:
+    """Commits exactly the draft files a workflow command changed, one commit per draft, in the desk's
+    repository. Refused (before the command changes anything) outside a git repository and for a draft
+    with changes of its own that are not committed: the commit must hold the status change and nothing
+    else. Other staged files stay staged and out of the commit; the pre-commit hook is skipped because
+    the commit changes no text the hook has not checked."""
+
+    def __init__(self, paths: Iterable[str | Path], command: str):
+        self.command = command
+        self.files: dict[Path, tuple[Path, str, bytes]] = {}  # draft -> (repository, path in it, bytes before)
+        for path in paths:
+            self.files[Path(path)] = self._prepare(Path(path))
+
+    @staticmethod
+    def _prepare(path: Path) -> tuple[Path, str, bytes]:
+        folder = path.resolve().parent
+        top = _git(["rev-parse", "--show-toplevel"], folder)
+        if top.returncode != 0 or not top.stdout.strip():
+            raise CommitRefused(msg("workflow.commit-no-repo", path=path))
+        root = Path(top.stdout.strip())
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        state = _git(["status", "--porcelain=v1", "--untracked-files=all", "--", rel], root)
+        if state.returncode != 0:
+            raise CommitRefused(msg("workflow.commit-failed", path=path, error=one_line(state.stderr)))
+        if state.stdout.startswith("??"):
+            raise CommitRefused(msg("workflow.commit-untracked", path=path))
+        if state.stdout.strip():
+            raise CommitRefused(msg("workflow.commit-dirty", path=path))
+        return root, rel, path.read_bytes()
+
+    def commit(self, path: str | Path) -> str | None:
+        """Commit the draft if the command changed it; the new commit's short hash (None: unchanged)."""
+        root, rel, before = self.files[Path(path)]
+        after = Path(path).read_bytes()
+        if after == before:
+            return None
+        message = self.message(Draft.from_bytes(before, rel), Draft.from_bytes(after, rel), rel)
+        done = _git(["commit", "--quiet", "--no-verify", "--only", "-m", message, "--", rel], root)
+        if done.returncode != 0:
+            raise CommitRefused(msg("workflow.commit-failed", path=path, error=one_line(done.stderr or done.stdout)))
+        return _git(["rev-parse", "--short", "HEAD"], root).stdout.strip()
+
+    def message(self, before: Draft, after: Draft, rel: str) -> str:
+        """`Freigegeben: Titel`, then what changed: the path with old → new status and who, why, where."""
+        fm = after.front_matter
+        old = str(before.front_matter.get("status") or "draft").strip()
+        new = str(fm.get("status") or "draft").strip()
+        title = one_line(fm.get("title") or rel)
+        lines = [msg("workflow.commit-body", path=rel, old=old, new=new)]
+        if new == "approved" and fm.get("approved_by"):
+            lines.append(msg("workflow.commit-by", who=one_line(fm["approved_by"])))
+        if new == "draft" and fm.get("rejected_reason"):
+            lines.append(msg("workflow.commit-reason", who=one_line(fm.get("rejected_by") or "–"),
+                             reason=one_line(fm["rejected_reason"])))
+        if new == "draft" and fm.get("unpublished_reason"):
+            lines.append(msg("workflow.commit-reason", who=one_line(fm.get("unpublished_by") or "–"),
+                             reason=one_line(fm["unpublished_reason"])))
+        if new == "withdrawn" and fm.get("withdrawn_reason"):
+            lines.append(msg("workflow.commit-reason", who=one_line(fm.get("withdrawn_by") or "–"),
+                             reason=one_line(fm["withdrawn_reason"])))
+        if new == "published" and fm.get("commit"):
+            lines.append(msg("workflow.commit-content", commit=one_line(fm["commit"])))
+        if self.command == "correct":
+            note = fm.get("update_note") if fm.get("update_note") != before.front_matter.get("update_note") else None
+            corrections = fm.get("corrections") if isinstance(fm.get("corrections"), list) else []
+            if note is None and corrections and isinstance(corrections[-1], dict):
+                note = corrections[-1].get("note")
+            if note:
+                lines.append(msg("workflow.commit-note", note=one_line(note)))
+        subject = self.command
+        if self.command == "correct" and fm.get("update_note") != before.front_matter.get("update_note"):
+            subject = "update"
+        return msg(f"workflow.commit-subject.{subject}", title=title) + "\n\n" + "\n".join(lines) + "\n"

@@ -27,7 +27,43 @@ def _say(level: str, text: str) -> None:
     typer.echo(text, err=level == "warning")
 
 
-def _transition(paths: List[Path], action) -> None:
+COMMIT_HELP = ("Die Statusänderung im Git-Repository der Redaktion committen (nur die Entwurfsdatei, eigener "
+               "Commit je Entwurf); Standard: workflow.commit in styleguide.yaml.")
+
+
+def _desk_commit(guide, flag: Optional[bool], paths, command: str):
+    """A DeskCommit when the status change is to be committed (refused before anything changes), else None."""
+    from edtool.workflow import DeskCommit, WorkflowError, commit_wanted
+
+    if not commit_wanted(guide, flag if isinstance(flag, bool) else None):
+        return None
+    try:
+        return DeskCommit([p for p in paths if Path(p).is_file()], command)
+    except WorkflowError as exc:
+        fail(exc.message, exc.exit_code)
+
+
+def _commit_changed(committer, paths) -> int:
+    """Commit each changed draft; 0, or 2 when a commit failed (the status change stays)."""
+    from edtool.messages import msg
+    from edtool.workflow import WorkflowError
+
+    code = 0
+    for path in paths if committer is not None else []:
+        if Path(path) not in committer.files:
+            continue
+        try:
+            sha = committer.commit(path)
+        except WorkflowError as exc:
+            typer.echo(exc.message + "\n" + msg("workflow.commit-left", path=path), err=True)
+            code = 2
+            continue
+        if sha:
+            typer.echo(msg("workflow.commit-done", path=path, commit=sha))
+    return code
+
+
+def _transition(paths: List[Path], action, committer=None) -> None:
     from edtool.workflow import WorkflowError
 
     code = 0
@@ -41,24 +77,28 @@ def _transition(paths: List[Path], action) -> None:
         typer.echo(outcome.message)
         for note in outcome.notes:
             typer.echo(note, err=True)
+        code = max(code, _commit_changed(committer, [path]))
     raise typer.Exit(code)
 
 
 def submit(
     paths: List[Path] = typer.Argument(..., help="Draft files."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository to check the slug against (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Entwürfe zur Prüfung einreichen (draft → review). Abgelehnt, wenn ein anderer Artikel den Slug schon hat."""
     from edtool.workflow import submit as do_submit
 
     guide = load_guide(styleguide)
-    _transition(paths, lambda p: do_submit(p, guide, content_repo))
+    committer = _desk_commit(guide, commit, paths, "submit")
+    _transition(paths, lambda p: do_submit(p, guide, content_repo), committer)
 
 
 def approve(
     paths: List[Path] = typer.Argument(..., help="Draft files."),
     editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Redakteur(in) aus der Liste „authors:“ in styleguide.yaml (oder EDTOOL_EDITOR); ohne Angabe die Git-Identität, wenn sie dort steht."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Entwürfe freigeben (review → approved). Abgelehnt, solange die Prüfung Fehler findet, oder für die eigene Autorin."""
@@ -72,20 +112,23 @@ def approve(
             editor = editor_person(people_of(guide), None, git_identity(root(guide))).name
         except WorkflowError as exc:
             fail(exc.message, 1)
-    _transition(paths, lambda p: do_approve(p, editor, guide))
+    committer = _desk_commit(guide, commit, paths, "approve")
+    _transition(paths, lambda p: do_approve(p, editor, guide), committer)
 
 
 def reject(
     paths: List[Path] = typer.Argument(..., help="Draft files."),
     editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
     reason: str = typer.Option(..., "--reason", help="Why the draft goes back to its author."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Entwürfe mit Begründung an die Autoren zurückgeben (review/approved → draft)."""
     from edtool.workflow import reject as do_reject
 
     guide = load_guide(styleguide)
-    _transition(paths, lambda p: do_reject(p, editor, reason, guide))
+    committer = _desk_commit(guide, commit, paths, "reject")
+    _transition(paths, lambda p: do_reject(p, editor, reason, guide), committer)
 
 
 STATE_CHOICES = ("draft", "review", "approved", "published", "withdrawn", "sent-back")
@@ -240,6 +283,7 @@ def correct(
     editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Redakteur(in); gibt frei und veröffentlicht sofort, wenn publish.revisions keine Prüfung verlangt."),
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
     push: bool = typer.Option(False, "--push", help="Danach zum Remote übertragen (nur beim sofortigen Veröffentlichen)."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Korrektur oder Aktualisierung eines veröffentlichten Artikels vormerken.
@@ -258,17 +302,18 @@ def correct(
 
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)
+    committer = _desk_commit(guide, commit, [path], "correct")
     outcome = do_correct(path, note, guide, update=update)
     rules = Rules.from_settings(guide.section("publish"))
     review = rules.update_review if update else rules.correction_review
     if review or not editor:
         typer.echo(outcome.message)
-        raise typer.Exit(0)
+        raise typer.Exit(_commit_changed(committer, [path]))
     # the desk lets an editor correct without a second review: approve and publish at once
     typer.echo(do_approve(path, editor, guide).message)
     with Publisher(guide, content_repo, editor, notify=_say) as publisher:
         code = publisher.publish([path], push)
-    raise typer.Exit(code)
+    raise typer.Exit(max(code, _commit_changed(committer, [path])))
 
 
 def withdraw(
@@ -278,6 +323,7 @@ def withdraw(
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
     push: bool = typer.Option(False, "--push", help="Danach zum Remote übertragen."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Nur zeigen, was geschähe; nichts ändern."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Einen Artikel rechtlich zurückziehen (withdraw), mit Vermerk.
@@ -296,9 +342,10 @@ def withdraw(
     guide = load_guide(styleguide)
     path = _resolve_draft(draft, guide)
     signed(editor, reason, need_reason=True)  # refused before the content repository is even opened
+    committer = None if dry_run else _desk_commit(guide, commit, [path], "withdraw")
     with Publisher(guide, content_repo, editor, dry_run, notify=_say) as publisher:
         code = publisher.withdraw(path, editor, reason, push)
-    raise typer.Exit(code)
+    raise typer.Exit(max(code, _commit_changed(committer, [path])))
 
 
 def publish(
@@ -309,6 +356,7 @@ def publish(
     editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Committer (default: git's configured identity)."),
     push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written and committed; change nothing."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Freigegebene Entwürfe ins Inhalts-Repository veröffentlichen (ein Commit pro Artikel).
@@ -321,6 +369,7 @@ def publish(
     if not paths and not all_ and not push and not due:
         fail(msg("publish.no-paths"))
     files = drafts_to_publish(paths or [_drafts_dir(guide)], all_ or due) if paths or all_ or due else []
+    committer = None if dry_run else _desk_commit(guide, commit, files, "publish")
     with Publisher(guide, content_repo, editor, dry_run, notify=_say) as publisher:
         if due:
             files = publisher.due(files)
@@ -332,7 +381,7 @@ def publish(
             code = publisher.publish([], push) if push else 0
         else:
             code = publisher.publish(files, push)
-    raise typer.Exit(code)
+    raise typer.Exit(max(code, _commit_changed(committer, files)))
 
 
 def unpublish(
@@ -342,15 +391,17 @@ def unpublish(
     content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
     push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be committed; change nothing."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """Einen veröffentlichten Artikel mit eigenem Commit offline nehmen; der Entwurf geht zurück auf draft."""
     from edtool.publish import Publisher
 
     guide = load_guide(styleguide)
+    committer = None if dry_run else _desk_commit(guide, commit, [path], "unpublish")
     with Publisher(guide, content_repo, editor, dry_run, notify=_say) as publisher:
         code = publisher.unpublish(path, editor, reason, push)
-    raise typer.Exit(code)
+    raise typer.Exit(max(code, _commit_changed(committer, [path])))
 
 
 @hooks_app.command("install")
