@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -61,7 +62,7 @@ def main(
 
 def _register() -> None:
     """Every command, explicitly (each module imports only typer at the top; a broken import fails loudly)."""
-    from edtool.cli import baseline, check, ignore, lsp, new, review, server, style, vocabulary, workflow
+    from edtool.cli import baseline, check, completion, ignore, lsp, new, review, server, style, vocabulary, workflow
 
     check.register(app)
     new.register(app)
@@ -73,6 +74,9 @@ def _register() -> None:
     app.add_typer(baseline.baseline_app, name="baseline")
     app.add_typer(ignore.ignore_app, name="ignore")
     review.register(app)
+    completion.register(app)
+    if completion.COMPLETE_VAR in os.environ:  # the shell asks for completions (edtool completion SHELL)
+        completion.enable()
 
 
 _register()

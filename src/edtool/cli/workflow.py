@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
@@ -131,13 +131,19 @@ def reject(
     _transition(paths, lambda p: do_reject(p, editor, reason, guide), committer)
 
 
-STATE_CHOICES = ("draft", "review", "approved", "published", "withdrawn", "sent-back")
+class State(str, Enum):
+    draft = "draft"
+    review = "review"
+    approved = "approved"
+    published = "published"
+    withdrawn = "withdrawn"
+    sent_back = "sent-back"
 
 
 def status(
     paths: Optional[List[Path]] = typer.Argument(None, help="Entwürfe oder Ordner (Standard: der Entwurfsordner)."),
     mine: bool = typer.Option(False, "--mine", help="Nur meine Entwürfe: die der Git-Identität (user.name, user.email), abgeglichen mit der Liste „authors:“."),
-    state: Optional[str] = typer.Option(None, "--state", metavar="STATUS", click_type=click.Choice(STATE_CHOICES), help="Nur Entwürfe in diesem Status: draft, review, approved, published, withdrawn, oder sent-back (zurückgeschickt, mit Grund)."),
+    state: Optional[State] = typer.Option(None, "--state", help="Nur Entwürfe in diesem Status: draft, review, approved, published, withdrawn, oder sent-back (zurückgeschickt, mit Grund)."),
     fmt: str = format_option(),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -152,7 +158,7 @@ def status(
 
     guide = load_guide(styleguide)
     writer = None
-    state = state if isinstance(state, str) else None  # called as a function: typer's defaults are objects
+    state = state.value if isinstance(state, State) else None  # called as a function: typer's defaults are objects
     if mine is True:
         try:
             writer = current_writer(guide)
