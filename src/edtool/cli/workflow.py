@@ -12,7 +12,7 @@ import typer
 
 from edtool.cli.common import STYLEGUIDE_OPTION, fail, format_option, load_guide
 
-EDITOR_HELP = "Name of the editor (or EDTOOL_EDITOR)."
+EDITOR_HELP = "Redakteur(in) aus der Liste „authors:“ in styleguide.yaml (oder EDTOOL_EDITOR)."
 hooks_app = typer.Typer(help="Git-pre-commit-Hook, der die vorgemerkten Entwürfe prüft.", no_args_is_help=True)
 
 
@@ -82,8 +82,8 @@ def _transition(paths: List[Path], action, committer=None) -> None:
 
 
 def submit(
-    paths: List[Path] = typer.Argument(..., help="Draft files."),
-    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository to check the slug against (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
+    paths: List[Path] = typer.Argument(..., help="Entwurfsdateien."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository, gegen das der Slug geprüft wird (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -96,7 +96,7 @@ def submit(
 
 
 def approve(
-    paths: List[Path] = typer.Argument(..., help="Draft files."),
+    paths: List[Path] = typer.Argument(..., help="Entwurfsdateien."),
     editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Redakteur(in) aus der Liste „authors:“ in styleguide.yaml (oder EDTOOL_EDITOR); ohne Angabe die Git-Identität, wenn sie dort steht."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
@@ -117,9 +117,9 @@ def approve(
 
 
 def reject(
-    paths: List[Path] = typer.Argument(..., help="Draft files."),
+    paths: List[Path] = typer.Argument(..., help="Entwurfsdateien."),
     editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
-    reason: str = typer.Option(..., "--reason", help="Why the draft goes back to its author."),
+    reason: str = typer.Option(..., "--reason", help="Warum der Entwurf an die Autoren zurückgeht; Pflicht."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -355,13 +355,13 @@ def withdraw(
 
 
 def publish(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Approved drafts (or folders, with --all)."),
-    all_: bool = typer.Option(False, "--all", help="Publish every approved draft (in PATHs or the drafts folder)."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Freigegebene Entwürfe (oder Ordner, mit --all)."),
+    all_: bool = typer.Option(False, "--all", help="Alle freigegebenen Entwürfe veröffentlichen (in den angegebenen Pfaden oder im Entwurfsordner)."),
     due: bool = typer.Option(False, "--due", help="Alle freigegebenen Entwürfe veröffentlichen, deren publish_at (und Sperrfrist) erreicht ist – für cron oder einen CI-Zeitplan."),
-    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
-    editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Committer (default: git's configured identity)."),
-    push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written and committed; change nothing."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
+    editor: Optional[str] = typer.Option(None, "--editor", envvar="EDTOOL_EDITOR", help="Wer veröffentlicht (Committer): eine Person aus „authors:“ (oder EDTOOL_EDITOR); ohne Angabe die Git-Identität, wenn sie dort steht."),
+    push: bool = typer.Option(False, "--push", help="Danach zum eingestellten Remote und Branch übertragen."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Nur zeigen, was geschrieben und committet würde; nichts ändern."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -391,12 +391,12 @@ def publish(
 
 
 def unpublish(
-    path: Path = typer.Argument(..., help="The published article's draft."),
+    path: Path = typer.Argument(..., help="Entwurf des veröffentlichten Artikels."),
     editor: str = typer.Option(..., "--editor", envvar="EDTOOL_EDITOR", help=EDITOR_HELP),
-    reason: str = typer.Option(..., "--reason", help="Why the article is retracted (kept in the commit)."),
-    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Content repository (or EDTOOL_CONTENT_REPO, or publish.content_repo)."),
-    push: bool = typer.Option(False, "--push", help="Push to the configured remote and branch afterwards."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be committed; change nothing."),
+    reason: str = typer.Option(..., "--reason", help="Warum der Artikel offline geht (steht im Commit); Pflicht."),
+    content_repo: Optional[Path] = typer.Option(None, "--content-repo", help="Inhalts-Repository (oder EDTOOL_CONTENT_REPO, oder publish.content_repo)."),
+    push: bool = typer.Option(False, "--push", help="Danach zum eingestellten Remote und Branch übertragen."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Nur zeigen, was committet würde; nichts ändern."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
@@ -412,9 +412,9 @@ def unpublish(
 
 @hooks_app.command("install")
 def hooks_install(
-    force: bool = typer.Option(False, "--force", help="Replace a hook that edtool did not write (kept as a backup)."),
-    full: bool = typer.Option(False, "--full", help="Include grammar and spelling (needs the LanguageTool server)."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Let the hook leave out the findings accepted in FILE."),
+    force: bool = typer.Option(False, "--force", help="Einen Hook ersetzen, der nicht von edtool stammt (er wird als Sicherung aufbewahrt)."),
+    full: bool = typer.Option(False, "--full", help="Auch Grammatik und Rechtschreibung prüfen (braucht den LanguageTool-Server)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Die in FILE akzeptierten Befunde lässt der Hook aus."),
     styleguide: Optional[Path] = STYLEGUIDE_OPTION,
 ) -> None:
     """.git/hooks/pre-commit installieren: prüft vor jedem Commit die vorgemerkten Entwürfe."""
