@@ -15,6 +15,7 @@ from edtool.cli.main import app, run
 NO_DESK = {
     "preview": "renders one file as readers see it; no desk setting is involved",
     "lsp": "a long-running server; a broken desk is reported to the editor as a diagnostic",
+    "completion": "prints the shell's completion script; the same for every desk",
 }
 ARGUMENT_VALUES = {"location": "drafts/artikel.md:5:1", "rule": "style.x", "file": "baseline.json"}
 OPTION_VALUES = {"editor": "Lena Hoffmann", "reason": "Grund"}
