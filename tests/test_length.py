@@ -20,8 +20,8 @@ def test_check_says_words_and_reading_time_of_each_draft(desk, run_edtool):
     write(desk, "kurz.md", "Hallo\n")
     write(desk, "lang.md", "HOUSTON (dpa) – " + " ".join([SENTENCE] * 26) + "\n")  # 2 + 208 words
     write(desk, "leer.md", "")
-    write(desk, "markup.md", f"Ein **fetter** [Link](https://example.org/lang/pfad) <!-- nicht gelesen -->.\n\n"
-                             f"```\ncode zählt mit\n```\n")
+    write(desk, "markup.md", "Ein **fetter** [Link](https://example.org/lang/pfad) <!-- nicht gelesen -->.\n\n"
+                             "```\ncode zählt mit\n```\n")
     result = run_edtool("check", "--only", "file", "drafts", cwd=desk)
     lines = result.stdout.splitlines()
     assert "drafts/kurz.md: 1 Wort, Lesezeit etwa 1 Minute." in lines

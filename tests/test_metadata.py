@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import GOOD_FRONT_MATTER, make_draft
-from workflow_support import newsroom  # noqa: F401
 from edtool.checks.metadata import check_metadata
 from edtool.draft import Draft
 from edtool.styleguide import StyleGuide, StyleGuideError
+from workflow_support import newsroom  # noqa: F401
 
 
 def findings(front_matter: str, guide):

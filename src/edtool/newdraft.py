@@ -130,7 +130,8 @@ def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None
     if not new.title.strip():
         raise NewDraftError(msg("new.empty-title"))
     if new.given_slug.strip() and slugify_title(new.given_slug) != new.given_slug.strip():
-        raise NewDraftError(msg("new.bad-slug", slug=new.given_slug, example=slugify_title(new.given_slug) or "mein-artikel"))
+        example = slugify_title(new.given_slug) or "mein-artikel"
+        raise NewDraftError(msg("new.bad-slug", slug=new.given_slug, example=example))
     if not new.slug:
         raise NewDraftError(msg("new.empty-slug", title=new.title))
     allowed = allowed_categories(guide)
