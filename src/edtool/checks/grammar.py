@@ -53,7 +53,10 @@ SEPARATOR = "\n\n"
 MAX_REQUEST_CHARS = 20_000  # shared servers limit text length; local ones get the same chunks
 MIN_PARALLEL_CHARS = 1_200  # below this, one request; above, up to WORKERS requests at once
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # LanguageTool checks one request on one core
-AHEAD_WORKERS = WORKERS + 1  # requests at once when fetching ahead: one more keeps the server busy
+# requests at once when sending ahead for many drafts: more than the server's cores, so that it has the
+# next request while edtool reads an answer (2, 3, 4 at once: 4 fastest here, within the noise);
+# a shared server gets no more than WORKERS
+AHEAD_WORKERS = 2 * WORKERS
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -143,7 +146,7 @@ class GrammarSession:
         for language, groups in planned.items():
             if not groups:
                 continue
-            fetched = self._request(groups, language, AHEAD_WORKERS)
+            fetched = self._request(groups, language, WORKERS if self.remote_url else AHEAD_WORKERS)
             for text, found in fetched.items():
                 self.cache.put(text, language, found)
                 self.prefetched[(language, text)] = found
