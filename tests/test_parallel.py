@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -341,22 +342,29 @@ def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_
     alone_guide = guide()
     alone = [grammar.check_grammar(Draft.load(p), alone_guide) for p in paths]
 
-    calls = []
-    real = Client.check_many
+    calls, in_flight, most, lock = [], [0], [0], threading.Lock()
+    real = Client.check
 
-    def recorded(self, texts, language, workers=1):
-        calls.append((language, len(texts), workers))
-        return real(self, texts, language, workers)
+    def recorded(self, text, language):  # the real request, counted
+        with lock:
+            calls.append(language)
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            return real(self, text, language)
+        finally:
+            with lock:
+                in_flight[0] -= 1
 
-    monkeypatch.setattr(Client, "check_many", recorded)
+    monkeypatch.setattr(Client, "check", recorded)
     shutil.rmtree(results_dir, ignore_errors=True)
     ahead_guide = guide()
     sources = [(str(p), partial(Draft.load, p)) for p in paths]
-    grammar.prefetch(sources, ahead_guide)
+    grammar.prefetch(sources, ahead_guide, wait=True)
     session = grammar.session_for(ahead_guide)
-    # one batch for all drafts (title, teaser, each body section; a text two drafts share goes once)
-    assert [(language, workers) for language, _, workers in calls] == [("de-DE", grammar.AHEAD_WORKERS)]
-    assert calls[0][1] > 6
+    # all drafts' texts (title, teaser, each body section; a text two drafts share goes once), requests
+    # overlapping
+    assert set(calls) == {"de-DE"} and len(calls) > 6 and most[0] >= 2
     for _, load in sources:
         for piece in grammar.pieces_of(load()):
             assert ("de-DE", piece.text) in session.prefetched
@@ -372,8 +380,9 @@ def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_
         spots.append((line, column, column + len("den neuen Auto")))
     assert len(spots) == 2 and [(d.line, d.column, d.end_column) for d in agreement] == spots
 
-    # the whole run in worker processes, cache empty again: the same findings
-    monkeypatch.setattr(Client, "check_many", real)
+    # the whole run in worker processes, and in one process with the requests in the background
+    # while the checks run, cache empty again each time: the same findings
+    monkeypatch.setattr(Client, "check", real)
     shutil.rmtree(results_dir, ignore_errors=True)
     multi = check_sources([(str(p), partial(Draft.load, p)) for p in paths], guide(), CheckOptions(), jobs=2)
     shutil.rmtree(results_dir, ignore_errors=True)

@@ -192,22 +192,31 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
     options = options or CheckOptions()
     names = selected_checks(options)
     sources = list(sources)
-    if "grammar" in names and sources:
-        from edtool.checks.grammar import prefetch
-
-        prefetch(sources, guide)  # every draft's uncached paragraphs, requests overlapping
     unavailable: list[ServiceUnavailable] = []
     workers = 1 if jobs == 1 else _jobs_for(jobs, len(sources))
     checks = {name: load_check(name) for name in names}
-    if workers > 1:
-        from edtool.parallel import check_in_workers
+    grammar = "grammar" in names and len(sources) > 1
+    if grammar:
+        from edtool.checks.grammar import prefetch
 
-        # the first draft here: what every worker would build on its first draft (the parser, the
-        # drafts' slug index, a service found missing) is then built once and inherited
-        results = [check_one(*sources[0], guide, checks, options, unavailable)]
-        results += check_in_workers(sources[1:], guide, options, checks, workers, unavailable)
-    else:
-        results = [check_one(path, load, guide, checks, options, unavailable) for path, load in sources]
+        # every draft's uncached paragraphs to LanguageTool, requests overlapping; with one process
+        # in the background while the checks run (never while forking workers)
+        prefetch(sources, guide, wait=workers > 1)
+    try:
+        if workers > 1:
+            from edtool.parallel import check_in_workers
+
+            # the first draft here: what every worker would build on its first draft (the parser, the
+            # drafts' slug index, a service found missing) is then built once and inherited
+            results = [check_one(*sources[0], guide, checks, options, unavailable)]
+            results += check_in_workers(sources[1:], guide, options, checks, workers, unavailable)
+        else:
+            results = [check_one(path, load, guide, checks, options, unavailable) for path, load in sources]
+    finally:
+        if grammar:
+            from edtool.checks.grammar import stop_prefetch
+
+            stop_prefetch(guide)  # nothing left when the run went through; on Ctrl-C, what was not sent
     if unavailable and results:
         first = next((r for r in results if r.draft is not None), results[0])
         first.diagnostics.insert(0, _file_diagnostic(first.path, "file.service", unavailable[0].message,

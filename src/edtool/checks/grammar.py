@@ -74,6 +74,9 @@ class GrammarSession:
         self._client = None
         self.failure: LanguageToolError | None = None
         self.prefetched: dict[tuple[str, str], list] = {}  # (language, text) -> matches, see prefetch()
+        self.pending: dict[tuple[str, str], object] = {}  # (language, text) -> Future of its request
+        self._ahead = None  # the threads sending ahead
+        self.stopped = False
 
     @property
     def requests(self) -> int:
@@ -109,7 +112,11 @@ class GrammarSession:
         return self._client
 
     def _lookup(self, text: str, language: str) -> list | None:
-        found = self.prefetched.get((language, text))
+        key = (language, text)
+        on_its_way = self.pending.get(key)
+        if on_its_way is not None:
+            on_its_way.result()  # sent ahead and not back yet: wait (it never raises)
+        found = self.prefetched.get(key)
         return found if found is not None else self.cache.get(text, language)
 
     def plan(self, texts: list[str], language: str, blocks: list[int] | None = None,
@@ -140,16 +147,50 @@ class GrammarSession:
                 self.cache.put(text, language, found)
         return [found if found is not None else fetched[text] for text, found in zip(texts, results)]
 
-    def fetch_ahead(self, planned: dict[str, list[list[str]]]) -> None:
-        """Send planned requests (language -> groups) all at once, up to WORKERS at a time across
-        drafts, and keep the answers for this run (and in the cache)."""
-        for language, groups in planned.items():
-            if not groups:
-                continue
-            fetched = self._request(groups, language, WORKERS if self.remote_url else AHEAD_WORKERS)
-            for text, found in fetched.items():
-                self.cache.put(text, language, found)
-                self.prefetched[(language, text)] = found
+    def fetch_ahead(self, planned: dict[str, list[list[str]]], wait: bool = True) -> None:
+        """Send planned requests (language -> groups), up to AHEAD_WORKERS at a time across drafts,
+        and keep the answers for this run (and in the cache). wait=False: in the background, while
+        the checks run; a check that needs a text still on its way waits for it (_lookup). A request
+        that fails leaves its texts to the check, which asks again or reports the failure."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        jobs = [(language, group) for language, groups in planned.items() for group in groups]
+        self.stopped = False
+        if not jobs:
+            return
+        try:  # the connection and each language's client, before any thread
+            clients = {language: self.client(language=language) for language in planned}
+            for language, client in clients.items():
+                client.prepare(language)
+        except LanguageToolError as exc:
+            self.failure = self.failure or exc
+            return
+        workers = WORKERS if self.remote_url else AHEAD_WORKERS
+        self._ahead = ThreadPoolExecutor(max_workers=min(workers, len(jobs)))
+        for language, group in jobs:
+            future = self._ahead.submit(self._fetch_group, clients[language], group, language)
+            for text in group:
+                self.pending[(language, text)] = future
+        self._ahead.shutdown(wait=wait)
+
+    def _fetch_group(self, client, group: list[str], language: str) -> None:
+        if self.failure is not None or self.stopped:
+            return
+        try:
+            matches = client.check(SEPARATOR.join(group), language)
+        except LanguageToolError as exc:
+            if exc.kind != "crashed":  # a killed server is started anew by the check that asks again
+                self.failure = self.failure or exc
+            return
+        for text, found in _split(group, matches).items():
+            self.cache.put(text, language, found)
+            self.prefetched[(language, text)] = found
+
+    def stop_ahead(self) -> None:
+        """Drop the requests not sent yet (the run ends early, e.g. on Ctrl-C)."""
+        self.stopped = True
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=False, cancel_futures=True)
 
     def _request(self, groups: list[list[str]], language: str, workers: int = 0) -> dict[str, list]:
         joined = [SEPARATOR.join(group) for group in groups]
@@ -206,14 +247,15 @@ def session_for(guide: StyleGuide) -> GrammarSession:
     return guide.memo("grammar.session", lambda: GrammarSession(load_settings(guide)))
 
 
-def prefetch(sources: list, guide: StyleGuide) -> None:
+def prefetch(sources: list, guide: StyleGuide, wait: bool = True) -> None:
     """Before checking many drafts: send the uncached texts of all of them to LanguageTool, up to
     AHEAD_WORKERS requests at a time, so the server never waits for our side between drafts; the
-    checks then read the answers (GrammarSession.prefetched). The requests are the ones the checks
-    would send one draft after another (same grouping; a text an earlier draft had is not sent
-    again), so the findings are the same. Drafts are loaded here and again by the checks (a few
-    milliseconds each) rather than all kept in memory. LanguageTool unavailable: nothing fetched,
-    the checks report it as they would."""
+    checks then read the answers (GrammarSession.prefetched). wait=False: the requests go on in the
+    background while the checks run (the checks of a draft wait only for its own texts). The
+    requests are the ones the checks would send one draft after another (same grouping; a text an
+    earlier draft had is not sent again), so the findings are the same. Drafts are loaded here and
+    again by the checks (a few milliseconds each) rather than all kept in memory. LanguageTool
+    unavailable: nothing fetched, the checks report it as they would."""
     settings = load_settings(guide)
     if not settings.enabled or len(sources) < 2:
         return
@@ -232,10 +274,13 @@ def prefetch(sources: list, guide: StyleGuide) -> None:
         groups = session.plan([pieces[i].text for i in fresh], language, [blocks[i] for i in fresh])
         seen.update((language, p.text) for p in pieces)
         planned.setdefault(language, []).extend(groups)
-    try:
-        session.fetch_ahead(planned)
-    except LanguageToolError:
-        pass  # session.failure is set: the checks report it (once per run)
+    session.fetch_ahead(planned, wait)
+
+
+def stop_prefetch(guide: StyleGuide) -> None:
+    session = guide._cache.get("grammar.session")
+    if session is not None:
+        session.stop_ahead()
 
 
 # -- what LanguageTool reads ---------------------------------------------------------------------

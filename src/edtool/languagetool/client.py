@@ -112,14 +112,19 @@ class Client:
             self._tools[language] = tool
         return tool
 
+    def prepare(self, language: str) -> None:
+        """Build the client for `language` now (it asks the server for its languages), so that
+        requests from several threads share one."""
+        try:
+            self._tool(language)
+        except Exception as exc:  # e.g. the server's language list cannot be read
+            raise self._explain(exc) from None
+
     def check_many(self, texts: list[str], language: str, workers: int = 1) -> list[list[LTMatch]]:
         """One request per text, up to `workers` at once (LanguageTool checks a request on one core)."""
         if len(texts) <= 1 or workers <= 1:
             return [self.check(text, language) for text in texts]
-        try:
-            self._tool(language)  # build the client once, outside the threads
-        except Exception as exc:  # e.g. the server's language list cannot be read
-            raise self._explain(exc) from None
+        self.prepare(language)  # build the client once, outside the threads
         with ThreadPoolExecutor(max_workers=min(workers, len(texts))) as pool:
             return list(pool.map(lambda text: self.check(text, language), texts))
 
