@@ -114,8 +114,8 @@ class GrammarSession:
     def _lookup(self, text: str, language: str) -> list | None:
         key = (language, text)
         on_its_way = self.pending.get(key)
-        if on_its_way is not None:
-            on_its_way.result()  # sent ahead and not back yet: wait (it never raises)
+        if on_its_way is not None and not on_its_way.cancelled():
+            on_its_way.result()  # sent ahead and not back yet: wait (it raises nothing)
         found = self.prefetched.get(key)
         return found if found is not None else self.cache.get(text, language)
 
@@ -163,7 +163,8 @@ class GrammarSession:
             for language, client in clients.items():
                 client.prepare(language)
         except LanguageToolError as exc:
-            self.failure = self.failure or exc
+            if exc.kind != "crashed":  # a killed server is started anew by the first check that asks
+                self.failure = self.failure or exc
             return
         workers = WORKERS if self.remote_url else AHEAD_WORKERS
         self._ahead = ThreadPoolExecutor(max_workers=min(workers, len(jobs)))
