@@ -1,3 +1,3 @@
 """edtool: editorial toolkit for a German tech-news desk."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
