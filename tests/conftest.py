@@ -74,7 +74,7 @@ def edtool_in_process(*args: str, cwd: Path, env: dict | None = None,
     """`edtool ARGS` through the console script's own entry point (edtool.cli.main.run) in this process:
     the same exit status, stdout and stderr as `run_edtool`, without starting Python. For tests of what a
     command says and does, not of the process (imports, signals, the installed script)."""
-    from click.testing import CliRunner
+    from typer.testing import CliRunner  # typer ships its own parser; click itself is not a dependency
 
     from edtool.cli.main import run
 
