@@ -11,7 +11,10 @@ import typer
 from typer.core import TyperGroup
 
 from edtool import __version__
+from edtool.cli.german import localise
 from edtool.errors import EdtoolError
+
+localise()
 
 
 class _ErrorBoundary(TyperGroup):
@@ -94,9 +97,14 @@ def run(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         code = 130
     except Exception as exc:  # the one place a crash becomes a message
-        if callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):  # usage error from the parser
-            exc.show()
+        if isinstance(exc, typer._click.exceptions.UsageError):  # the parser's own, said in German
+            from edtool.cli import german
+
+            german.show(exc)
             code = 2
+        elif callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):  # another parser exception
+            exc.show()
+            code = exc.exit_code
         elif "--debug" in args:
             raise
         else:
