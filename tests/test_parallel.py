@@ -390,3 +390,27 @@ def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_
     assert snapshot(multi) == snapshot(single)
     assert not any(d.rule == "file.service" for r in multi for d in r.diagnostics)
     assert [[d for d in r.diagnostics if d.category.value in ("grammar", "spelling")] for r in single] == alone
+
+
+def test_a_once_per_run_finding_stays_on_the_first_draft_that_has_it():
+    """Each worker reports a once-per-run finding on its own first draft; the parent keeps the first in
+    input order (where one process reports it), also when that one was suppressed."""
+    from edtool.diagnostics import Category, Diagnostic, Severity
+    from edtool.engine import FileResult
+    from edtool.parallel import ONCE_PER_RUN, _once_per_run
+
+    def finding(path, rule, line=3):
+        return Diagnostic(path, line, 1, line, 5, rule, Category.METADATA, Severity.INFO, "Hinweis")
+
+    rule = ONCE_PER_RUN[0]
+    results = [FileResult("a.md", [finding("a.md", "metadata.other")]),
+               FileResult("b.md", [finding("b.md", rule), finding("b.md", "metadata.other", 4)]),
+               FileResult("c.md", [finding("c.md", rule)]),
+               FileResult("d.md", [], suppressed=[finding("d.md", rule)])]
+    _once_per_run(results)
+    assert [[(d.rule, d.line) for d in r.diagnostics + r.suppressed] for r in results] == [
+        [("metadata.other", 3)], [(rule, 3), ("metadata.other", 4)], [], []]
+    suppressed_first = [FileResult("a.md", [], suppressed=[finding("a.md", rule)]),
+                        FileResult("b.md", [finding("b.md", rule)])]
+    _once_per_run(suppressed_first)
+    assert [len(r.diagnostics) + len(r.suppressed) for r in suppressed_first] == [1, 0]
