@@ -98,13 +98,13 @@ def _slug_draft(slug: str, title: str = "Ein Roboter lernt das Schweißen") -> s
         next(r for r in GOOD_FRONT_MATTER.splitlines() if r.startswith("title:")), f"title: {title}"))
 
 
-def test_a_slug_another_draft_has_is_found_at_the_slug_field(desk, run_edtool):
+def test_a_slug_another_draft_has_is_found_at_the_slug_field(desk, edtool_cli):
     import json
 
     (desk / "drafts" / "erster.md").write_text(_slug_draft("roboter-schweisst"), encoding="utf-8")
     (desk / "drafts" / "zweiter.md").write_text(_slug_draft("roboter-schweisst"), encoding="utf-8")
     (desk / "drafts" / "dritter.md").write_text(_slug_draft("roboter-schweisst-2"), encoding="utf-8")
-    result = run_edtool("check", "--only", "metadata", "--format", "json", "drafts", cwd=desk)
+    result = edtool_cli("check", "--only", "metadata", "--format", "json", "drafts", cwd=desk)
     files = {f["path"]: f["diagnostics"] for f in json.loads(result.stdout)["files"]}
     line = next(i for i, row in enumerate(_slug_draft("x").splitlines(), 1) if row.startswith("slug:"))
     for name, other in (("erster", "zweiter"), ("zweiter", "erster")):
@@ -118,7 +118,7 @@ def test_a_slug_another_draft_has_is_found_at_the_slug_field(desk, run_edtool):
     first = desk / "drafts" / "erster.md"
     first.write_text(first.read_text(encoding="utf-8").replace("status: draft", "status: published"),
                      encoding="utf-8")
-    result = run_edtool("check", "--only", "metadata", "--format", "json", "drafts", cwd=desk)
+    result = edtool_cli("check", "--only", "metadata", "--format", "json", "drafts", cwd=desk)
     files = {f["path"]: f["diagnostics"] for f in json.loads(result.stdout)["files"]}
     assert [d["rule"] for d in files["drafts/erster.md"]] == []
     assert [(d["rule"], d["severity"]) for d in files["drafts/zweiter.md"]] == [("metadata.slug-taken", "error")]

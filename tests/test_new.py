@@ -75,10 +75,10 @@ def test_unknown_placeholder_is_a_clear_error(desk):
         create_draft(NewDraft("Titel", "A"), guide, desk / "drafts")
 
 
-def test_cli_new_uses_git_user_name(desk, run_edtool):
+def test_cli_new_uses_git_user_name(desk, edtool_cli):
     subprocess.run(["git", "init", "-q"], cwd=desk, check=True)
     subprocess.run(["git", "config", "user.name", "Jonas Weber"], cwd=desk, check=True)
-    result = run_edtool("new", "Kuka stellt neuen Roboter vor", "--dateline", "augsburg", "--category", "Robotik",
+    result = edtool_cli("new", "Kuka stellt neuen Roboter vor", "--dateline", "augsburg", "--category", "Robotik",
                         "--tags", "Kuka, Roboter", cwd=desk)
     assert result.returncode == 0, result.stderr
     path = desk / result.stdout.strip()
@@ -87,9 +87,9 @@ def test_cli_new_uses_git_user_name(desk, run_edtool):
     assert (fm["author"], fm["dateline"], fm["tags"]) == ("Jonas Weber", "AUGSBURG", ["Kuka", "Roboter"])
 
 
-def test_cli_new_without_author_is_a_clear_error(desk, run_edtool):
+def test_cli_new_without_author_is_a_clear_error(desk, edtool_cli):
     env = {"GIT_CONFIG_GLOBAL": str(desk / "none"), "GIT_CONFIG_SYSTEM": str(desk / "none"), "HOME": str(desk)}
-    result = run_edtool("new", "Ein Titel ohne Autor", cwd=desk, env=env)
+    result = edtool_cli("new", "Ein Titel ohne Autor", cwd=desk, env=env)
     assert result.returncode == 2
     assert "--author" in result.stderr and "Traceback" not in result.stderr
     assert list((desk / "drafts").iterdir()) == []
@@ -144,59 +144,59 @@ def test_asks_for_missing_values_only_on_a_terminal(desk):
 
 
 @pytest.mark.parametrize("title", ["!!!", "–", "„“", "🚀 🚀"])
-def test_a_title_without_letters_or_digits_is_refused(desk, run_edtool, title):
-    result = run_edtool("new", title, "--author", "Lena Hoffmann", "--dateline", "Berlin", "--category", "KI",
+def test_a_title_without_letters_or_digits_is_refused(desk, edtool_cli, title):
+    result = edtool_cli("new", title, "--author", "Lena Hoffmann", "--dateline", "Berlin", "--category", "KI",
                         "--tags", "KI", cwd=desk)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "kein Dateiname" in result.stderr and "Traceback" not in result.stderr
     assert list((desk / "drafts").iterdir()) == []  # no drafts/.md
 
 
-def test_a_category_the_desk_does_not_have_is_refused_at_once(desk, run_edtool):
-    result = run_edtool("new", "Ein Titel über Fußball", "--author", "Lena Hoffmann", "--dateline", "Berlin",
+def test_a_category_the_desk_does_not_have_is_refused_at_once(desk, edtool_cli):
+    result = edtool_cli("new", "Ein Titel über Fußball", "--author", "Lena Hoffmann", "--dateline", "Berlin",
                         "--category", "Sport", "--tags", "Fußball", cwd=desk)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Kategorie „Sport“ gibt es nicht. Möglich: KI, Robotik, Raumfahrt" in result.stderr
     assert list((desk / "drafts").iterdir()) == []
 
 
-def test_a_slug_another_draft_has_is_refused_with_a_free_variant(desk, run_edtool):
+def test_a_slug_another_draft_has_is_refused_with_a_free_variant(desk, edtool_cli):
     other = desk / "drafts" / "aelterer-text.md"
     other.write_text("---\ntitle: Kuka stellt neuen Roboter vor\nslug: kuka-stellt-neuen-roboter-vor\n---\n\nText\n",
                      encoding="utf-8")
     args = ("new", "Kuka stellt neuen Roboter vor", "--author", "Lena Hoffmann", "--dateline", "Augsburg",
             "--category", "Robotik", "--tags", "Kuka")
-    result = run_edtool(*args, cwd=desk)
+    result = edtool_cli(*args, cwd=desk)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Der Slug „kuka-stellt-neuen-roboter-vor“ ist bereits vergeben: Der Entwurf drafts/aelterer-text.md" \
         in result.stderr
     assert "--slug kuka-stellt-neuen-roboter-vor-2" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in (desk / "drafts").iterdir()] == ["aelterer-text.md"]
-    result = run_edtool(*args, "--slug", "kuka-stellt-neuen-roboter-vor-2", cwd=desk)
+    result = edtool_cli(*args, "--slug", "kuka-stellt-neuen-roboter-vor-2", cwd=desk)
     assert result.returncode == 0, result.stderr
     fm = Draft.load(desk / "drafts" / "kuka-stellt-neuen-roboter-vor-2.md").front_matter
     assert fm["slug"] == "kuka-stellt-neuen-roboter-vor-2" and fm["title"] == "Kuka stellt neuen Roboter vor"
 
 
 @pytest.mark.parametrize("slug", ["Kuka_Roboter", "kuka roboter", "kuka--roboter", "ümlaut"])
-def test_a_given_slug_must_be_a_slug(desk, run_edtool, slug):
-    result = run_edtool("new", "Ein Titel für den Test", "--author", "Lena Hoffmann", "--slug", slug, cwd=desk)
+def test_a_given_slug_must_be_a_slug(desk, edtool_cli, slug):
+    result = edtool_cli("new", "Ein Titel für den Test", "--author", "Lena Hoffmann", "--slug", slug, cwd=desk)
     assert result.returncode == 2 and "taugt nicht als Slug" in result.stderr
     assert list((desk / "drafts").iterdir()) == []
 
 
-def test_without_a_dateline_the_body_gets_a_placeholder_the_check_flags(desk, run_edtool):
+def test_without_a_dateline_the_body_gets_a_placeholder_the_check_flags(desk, edtool_cli):
     styleguide = desk / "styleguide.yaml"
     text = styleguide.read_text(encoding="utf-8")
     styleguide.write_text(text.replace("default_agency: IT BOLTWISE", "default_agency: dpa"), encoding="utf-8")
-    result = run_edtool("new", "Ein Titel ohne Ortsmarke", "--author", "Lena Hoffmann", "--category", "KI",
+    result = edtool_cli("new", "Ein Titel ohne Ortsmarke", "--author", "Lena Hoffmann", "--category", "KI",
                         "--tags", "KI", cwd=desk, input="")  # a pipe: nothing is asked
     assert result.returncode == 0, result.stderr
     path = desk / result.stdout.strip()
     draft = Draft.load(path)
     assert draft.body.lstrip("\n") == "ORT (dpa) – \n"
     assert draft.front_matter["dateline"] == ""
-    result = run_edtool("check", "--only", "dateline", "drafts/ein-titel-ohne-ortsmarke.md", cwd=desk)
+    result = edtool_cli("check", "--only", "dateline", "drafts/ein-titel-ohne-ortsmarke.md", cwd=desk)
     assert result.returncode == 1
     line = draft.text.splitlines().index("ORT (dpa) – ") + 1
     assert f"drafts/ein-titel-ohne-ortsmarke.md:{line}:1: Fehler [dateline.placeholder] Ortsmarke noch nicht" \
