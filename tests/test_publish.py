@@ -858,6 +858,30 @@ def test_adapter_creation_locks_and_git_processes(newsroom):
             waiting.communicate(b"x", timeout=30)
 
 
+def test_adapter_reads_at_head_what_git_cat_file_reads(newsroom, tmp_path):
+    from edtool.publish.repo import ContentRepo
+
+    content = newsroom.content
+    (content / "ordner").mkdir()
+    (content / "ordner" / "tief.md").write_bytes("ä\r\nzwei Zeilen ohne Ende".encode("utf-8"))
+    (content / "leer.md").write_bytes(b"")
+    (content / "verweis.md").symlink_to("ordner/tief.md")
+    git("add", ".", cwd=content)
+    git("commit", "-q", "-m", "Dateien", cwd=content)
+    (content / "leer.md").write_text("jetzt nicht mehr leer\n", encoding="utf-8")  # HEAD, not the work tree
+    names = ["README.md", "ordner/tief.md", "leer.md", "verweis.md", "ordner", "fehlt.md", "ordner/../README.md",
+             "/README.md", "ordner/tief.md/x"]
+    with ContentRepo(content) as repo:
+        for name in names:
+            shown = subprocess.run(["git", "cat-file", "blob", f"HEAD:{name}"], cwd=content, capture_output=True)
+            assert repo.at_head(name) == (shown.stdout if shown.returncode == 0 else None), name
+        assert repo.at_head("verweis.md") == b"ordner/tief.md" and repo.at_head("leer.md") == b""
+    unborn = tmp_path / "unborn"
+    git("init", "-q", str(unborn), cwd=tmp_path)
+    with ContentRepo(unborn) as repo:
+        assert repo.at_head("README.md") is None
+
+
 def test_adapter_status_is_one_git_status_and_agrees_with_git_per_path(newsroom):
     from edtool.publish.repo import ContentRepo
 

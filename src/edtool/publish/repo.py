@@ -78,13 +78,13 @@ class ContentRepo:
             return None  # unborn branch
 
     def at_head(self, target: str) -> bytes | None:
-        if self.head() is None:
-            return None
+        """The file's bytes at HEAD (a link: its target), None when HEAD has no file there. Read through
+        GitPython's long-running cat-file, not one git process per call."""
         try:
-            return self.repo.git.cat_file("blob", f"HEAD:{target}", stdout_as_string=False,
-                                          strip_newline_in_stdout=False)
-        except git.GitCommandError:
+            item = self.repo.head.commit.tree / target
+        except (ValueError, KeyError):  # unborn branch, or no such path
             return None
+        return item.data_stream.read() if item.type == "blob" else None
 
     def dirty(self) -> set[str]:
         """Paths that differ from HEAD (staged, changed or untracked), from one `git status` that is kept
