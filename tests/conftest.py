@@ -36,6 +36,17 @@ def make_draft(front_matter: str = GOOD_FRONT_MATTER, body: str = GOOD_BODY) -> 
     return f"---\n{front_matter}---\n\n{body}"
 
 
+GRAMMAR_MARKUP = FIXTURES / "grammar" / "markup.md"  # Markdown whose markup LanguageTool must not see
+
+
+def locate(text: str, needle: str, after: str = "") -> tuple[int, int]:
+    """1-based line and column of `needle` (the first one after `after`) in a file's text."""
+    start = text.index(after) if after else 0
+    offset = text.index(needle, start)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
     """A desk folder with the shipped styleguide.yaml and an empty drafts/ folder."""

@@ -19,22 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edtool_executable
+from conftest import GRAMMAR_MARKUP as FIXTURE
+from conftest import REPO, edtool_executable, locate
 from edtool.diagnostics import Category, Severity
 from edtool.draft import Draft
 from edtool.languagetool import LanguageToolError
 from edtool.languagetool.client import LTMatch, _python_length
 from edtool.styleguide import StyleGuide, StyleGuideError
-
-FIXTURE = REPO / "tests" / "fixtures" / "grammar" / "markup.md"
-
-
-def locate(text: str, needle: str, after: str = "") -> tuple[int, int]:
-    """1-based line and column of `needle` (the first one after `after`) in a file's text."""
-    start = text.index(after) if after else 0
-    offset = text.index(needle, start)
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class FakeClient:

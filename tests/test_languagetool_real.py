@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edtool_executable
+from conftest import GRAMMAR_MARKUP as FIXTURE
+from conftest import REPO, edtool_executable, locate
 from edtool.draft import Draft
 from edtool.styleguide import StyleGuide
-from test_grammar_unit import FIXTURE, locate
 
 pytestmark = pytest.mark.languagetool
 

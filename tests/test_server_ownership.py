@@ -22,11 +22,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import edtool_executable, link_languagetool
+from conftest import edtool_executable
+from server_support import (  # noqa: F401 (installed is a fixture)
+    LIVE,
+    MAIN_CLASS,
+    Terminal,
+    alive,
+    installed,
+    link_install,
+    read_json,
+    server_pids,
+    wait_for_starting_record,
+    wait_gone,
+)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
 
-MAIN_CLASS = "org.languagetool.server.HTTPServer"
 
 # Looks like LanguageTool from outside: the class name and a --config in the command line, and
 # /v2/info answering as LanguageTool 6.8 on --port. With IMPOSTOR_EXEC set, it replaces itself by
@@ -50,35 +61,6 @@ if delay:
     os.execve("/bin/sleep", ["sleep", "300"], {})
 time.sleep(300)
 """
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
-def wait_gone(pid: int, seconds: float = 15) -> bool:
-    deadline = time.monotonic() + seconds
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return not alive(pid)
-
-
-def server_pids(cache: Path) -> list[int]:
-    """Live JVMs whose command line names `cache` (LanguageTool servers of that folder)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if MAIN_CLASS in line and f"{cache}/server.properties" in line and "java" in line and alive(int(entry.name)):
-                found.append(int(entry.name))
-    return found
 
 
 def cli(*args: str, cache: Path, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -319,35 +301,9 @@ def test_watchdog_waits_while_a_run_holds_the_lock(cache, impostors):
 
 
 # -- the real LanguageTool server ----------------------------------------------------------------
-@pytest.fixture(scope="module")
-def installed(lt_install):
-    return lt_install
-
-
-link_install = link_languagetool
-
-
-def read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def wait_for_starting_record(cache: Path, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        data = read_json(cache / "server.json")
-        if data and data.get("state") == "starting":
-            return data
-        time.sleep(0.05)
-    raise AssertionError("no record in state 'starting'")
-
-
 @pytest.mark.languagetool
 def test_ctrl_c_during_start_leaves_no_server(tmp_path, installed):
     """A real Ctrl-C typed on the terminal (a pty) while the live progress line counts the start."""
-    from test_server_progress import LIVE, Terminal
 
     cache = link_install(tmp_path / "c", installed)
     env = {k: v for k, v in os.environ.items() if k not in ("EDTOOL_LANGUAGETOOL_URL", "EDTOOL_PROGRESS", "CI")}

@@ -10,68 +10,22 @@ import pty
 import re
 import shutil
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, edtool_executable
-from test_server_ownership import installed, link_install, read_json, server_pids, wait_for_starting_record, wait_gone  # noqa: F401
-
-LIVE = re.compile(r"\r([^\r\n]*)\x1b\[K")
-
-
-class Terminal:
-    """A command on a real pseudo-terminal (its controlling terminal, so ^C is a real Ctrl-C)."""
-
-    def __init__(self, args: list[str], env: dict, cwd: Path):
-        import fcntl
-        import struct
-        import termios
-
-        leader, follower = pty.openpty()
-        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
-
-        def controlling_terminal():
-            os.setsid()
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        self.process = subprocess.Popen(args, stdin=follower, stdout=follower, stderr=follower, env=env, cwd=cwd,
-                                        preexec_fn=controlling_terminal, close_fds=True)
-        os.close(follower)
-        self.leader = leader
-        self.buffer = b""
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        while True:
-            try:
-                chunk = os.read(self.leader, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.buffer += chunk
-
-    @property
-    def text(self) -> str:
-        return self.buffer.decode("utf-8", errors="replace")
-
-    def wait_for(self, pattern: str, seconds: float = 120) -> None:
-        deadline = time.monotonic() + seconds
-        while not re.search(pattern, self.text) and time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        assert re.search(pattern, self.text), self.text[-2000:]
-
-    def finish(self, seconds: float = 600) -> int:
-        code = self.process.wait(timeout=seconds)
-        self.reader.join(5)
-        os.close(self.leader)
-        return code
+from server_support import (  # noqa: F401 (installed is a fixture)
+    LIVE,
+    Terminal,
+    installed,
+    link_install,
+    read_json,
+    server_pids,
+    wait_for_starting_record,
+    wait_gone,
+)
 
 
 def environment(cache: Path, **extra: str) -> dict:
