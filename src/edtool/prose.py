@@ -97,27 +97,31 @@ class _Builder:
     def __init__(self) -> None:
         self.text: list[str] = []
         self.offsets: list[int] = []
-        self.verbatim: list[bool] = []
+        self.pieces: list[tuple[str, list[int], list[bool]]] = []
 
     def run(self, content: str, offsets: list[int], exact: list[bool]) -> None:
         """Characters that stand in the source as written (where `exact` says so)."""
         self.text.append(content)
         self.offsets.extend(offsets)
-        self.verbatim.extend(exact)
+        self.pieces.append((content, offsets, exact))
 
     def verbatim_run(self, content: str, start: int) -> None:
         self.run(content, list(range(start, start + len(content))), [True] * len(content))
 
     def stand_in(self, char: str, source: int) -> None:
-        self.text.append(char)
-        self.offsets.append(source)
-        self.verbatim.append(False)
+        self.run(char, [source], [False])
 
     def segment(self, scope: str, index: int, source: str) -> Segment:
-        text = "".join(self.text)
         # a character is verbatim only where the source holds exactly that character
-        verbatim = [v and source[o : o + 1] == c for c, o, v in zip(text, self.offsets, self.verbatim)]
-        return Segment(scope, text, self.offsets, verbatim, index)
+        verbatim: list[bool] = []
+        for content, offsets, exact in self.pieces:
+            first = offsets[0] if offsets else 0
+            if (content == source[first:first + len(content)] and all(exact)
+                    and offsets == list(range(first, first + len(content)))):
+                verbatim += [True] * len(content)  # the common case, without a loop in Python
+            else:
+                verbatim += [v and source[o:o + 1] == c for c, o, v in zip(content, offsets, exact)]
+        return Segment(scope, "".join(self.text), self.offsets, verbatim, index)
 
 
 def _mask_urls(builder: _Builder, content: str, offsets: list[int], exact: list[bool]) -> None:
