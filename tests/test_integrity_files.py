@@ -97,7 +97,7 @@ fsutil.atomic_write(sys.argv[1], b"neu" * 1000)
 """
 
 
-def test_temp_files_of_a_killed_write_are_removed_on_the_next_run(desk, edtool_cli):
+def test_temp_files_of_a_killed_write_are_removed_by_the_next_write_not_by_a_check(desk, edtool_cli):
     draft = desk / "drafts" / "a.md"
     draft.write_text(make_draft(), encoding="utf-8")
     writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(draft)], stdout=subprocess.PIPE, text=True)
@@ -118,7 +118,11 @@ def test_temp_files_of_a_killed_write_are_removed_on_the_next_run(desk, edtool_c
     os.utime(mine, (old, old))
     result = edtool_cli("check", *FAST, cwd=desk)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert not leftovers[0].exists()
+    assert leftovers[0].exists()  # a check only reads the writer's folder
+    created = edtool_cli("new", "Ein zweiter Artikel", "--dateline", "Berlin", "--category", "Raumfahrt",
+                         "--tags", "NASA", "--author", "Lena Hoffmann", cwd=desk)
+    assert created.returncode == 0, created.stderr
+    assert not leftovers[0].exists()  # the next write into the folder takes it away
     assert fresh.exists() and mine.exists()
 
 

@@ -303,7 +303,9 @@ def test_a_killed_worker_ends_the_run_with_a_message(big_batch):
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 2
     assert "Prüfprozess ist unerwartet beendet" in err and "--jobs 1" in err and "Traceback" not in err
-    time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not any(alive(w) for w in workers)
 
 

@@ -78,9 +78,9 @@ def parse_categories(value: str | None) -> set[str] | None:
 
 def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
     """Markdown files under the given files and folders, in a stable order; missing ones, dangling
-    links and FIFOs named *.md as results (a finding each, never skipped, never opened).
-    Our own temporary files that a killed write left in these folders are removed."""
-    from edtool.fsutil import display_path, remove_stale_temps
+    links and FIFOs named *.md as results (a finding each, never skipped, never opened). Reads only:
+    what a killed write left behind goes with the next write into that folder (fsutil.atomic_write)."""
+    from edtool.fsutil import display_path
 
     files: list[Path] = []
     missing: list[FileResult] = []
@@ -102,7 +102,6 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileRes
             return True
         return False
 
-    folders: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -115,15 +114,10 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileRes
             if not found:
                 notify(msg("file.no-drafts", path=display_path(path)))
             files.extend(found)
-            folders.add(path)
         elif path.is_file():
             files.append(path)
         elif not odd(path):
             finding(path, "file.not-found", msg("file.not-found", path=display_path(path)))
-    for path in files:
-        folders.add(path.parent)
-    for folder in sorted(folders):
-        remove_stale_temps(folder)
     seen: set[Path] = set()
     unique = []
     for path in files:

@@ -17,15 +17,22 @@ _TEMP = re.compile(r"^\..+\.(?:edtool-)?[a-z0-9_]{8}\.tmp$")
 STALE_AFTER = 60.0  # seconds; a write takes milliseconds, so an older temporary file is a leftover
 
 
+_TIDIED: set[str] = set()  # folders this process has written to (and tidied once)
+
+
 def atomic_write(path: str | Path, data: bytes, overwrite: bool = True, sync: bool = True,
                  follow_symlinks: bool = False) -> None:
     """Write `data` to `path` atomically. With overwrite=False an existing file raises FileExistsError.
     sync=False skips the fsync, for files that only cost speed when lost (caches, records).
-    follow_symlinks=True writes a symlinked file's target and keeps the link a link."""
+    follow_symlinks=True writes a symlinked file's target and keeps the link a link. The first write into
+    a folder in this process removes the temporary files a killed write left there."""
     path = Path(path)
     if follow_symlinks and path.is_symlink():
         path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path.parent) not in _TIDIED:
+        _TIDIED.add(str(path.parent))
+        remove_stale_temps(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_TAG}", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
