@@ -166,11 +166,15 @@ def test_rules_undoing_each_other_settle_on_one_text(tmp_path):
         assert not again.changed  # a second --fix changes nothing
 
 
-def test_diff_lines_end_at_lf_only(runner):
-    """--diff shows lines as git does: U+2028, U+0085 and a lone CR stay inside their line."""
+def test_diff_places_changes_as_check_does_with_any_line_end(runner):
+    """--diff names each change at the line and column check gives it (U+2028 and U+0085 stay inside
+    their line, a lone CR ends one, as Draft counts lines) and shows it with the words around it."""
+    from edtool.draft import Draft
+
     data = O.make_draft("title: Titel", "Vorne\u2028mitte\x85hinten\rz.B. so.\n\nZweiter Absatz.\n", rest=O.CLEAN_REST)
-    diff = fix_bytes(data, "d.md", runner).diff()
-    removed = [line for line in diff.split("\n") if line.startswith("-") and not line.startswith("---")]
-    added = [line for line in diff.split("\n") if line.startswith("+") and not line.startswith("+++")]
-    assert removed == ["-HOUSTON (dpa) – Vorne\u2028mitte\x85hinten\rz.B. so."]
-    assert added == ["+HOUSTON (dpa) – Vorne\u2028mitte\x85hinten\rz. B. so."]
+    result = fix_bytes(data, "d.md", runner)
+    [shown] = result.word_diff()
+    draft = Draft.from_bytes(data, "d.md")
+    line, column = draft.position(draft.text.index("z.B.") + 2)  # the space goes in after "z."
+    assert (line, column) == (draft.position(draft.text.index("Vorne"))[0] + 1, 3)  # after the lone CR
+    assert shown == f"d.md:{line}:{column}: z.{{+ +}}B. so."  # its own line only, nothing from before the CR

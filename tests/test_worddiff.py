@@ -66,3 +66,19 @@ def test_property_applying_the_diff_to_the_old_text_gives_the_new_text(old, new)
 def test_property_holds_for_any_unicode(old, new):
     assert apply(diff(old, new), old) == new
     assert format_diff(diff(old, old)) == old
+
+
+def test_excerpts_show_each_change_with_a_little_context_in_its_line():
+    from edtool.worddiff import excerpts
+
+    old = ("Erste Zeile bleibt.\nDie Behörde meldete am Montag einen Verlust von 3 Mrd. Euro, wie eine "
+           "Sprecherin in Berlin sagte, und das Amt bestätigte später 5 Mio. Euro.\n")
+    new = old.replace("Mrd.", "Milliarden").replace("Mio.", "Millionen")
+    places = excerpts(diff(old, new), context=20)
+    assert places == [
+        (old.index("Mrd."), "… Verlust von 3 [-Mrd.-]{+Milliarden+} Euro, wie eine…"),
+        (old.index("Mio."), "…bestätigte später 5 [-Mio.-]{+Millionen+} Euro."),  # the next line is not shown
+    ]
+    # two changes close together share one excerpt
+    near = excerpts(diff("Er sah 3 Mio. und 4 Mrd.", "Er sah 3 Millionen und 4 Milliarden"), context=20)
+    assert near == [(9, "Er sah 3 [-Mio.-]{+Millionen+} und 4 [-Mrd.-]{+Milliarden+}")]

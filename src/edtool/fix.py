@@ -12,8 +12,6 @@ A file is written atomically (through a symlink to its target), and only when it
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -26,7 +24,6 @@ from edtool.styleguide import StyleGuide
 FIX_CATEGORIES = (Category.STYLE, Category.DATELINE)
 FIX_CHECKS = ("dateline", "style")
 MAX_PASSES = 10
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # diff lines end at LF, as in git (a CR stays in its line)
 
 
 @dataclass
@@ -43,11 +40,19 @@ class FixResult:
     def changed(self) -> bool:
         return self.fixed != self.original
 
-    def diff(self) -> str:
-        """A unified diff as git shows one: lines end at LF only (CR, U+2028 and the like stay inside)."""
-        before = _LINE.findall(self.original.decode("utf-8", "replace"))
-        after = _LINE.findall(self.fixed.decode("utf-8", "replace"))
-        return "".join(difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}"))
+    def word_diff(self, color: bool = False, context: int = 30) -> list[str]:
+        """`path:line:column: … words [-old-]{+new+} words …` for each changed place, positioned in the
+        file as written (as check positions its findings)."""
+        from edtool import worddiff
+
+        before = Draft.from_bytes(self.original, self.path)
+        after = Draft.from_bytes(self.fixed, self.path)
+        lines = []
+        for offset, excerpt in worddiff.excerpts(worddiff.diff(before.text, after.text), context=context,
+                                                 color=color):
+            line, column = before.position(offset)
+            lines.append(f"{self.path}:{line}:{column}: {excerpt}")
+        return lines
 
 
 def select_fixes(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -30,9 +30,10 @@ def atomic_write(path: str | Path, data: bytes, overwrite: bool = True, sync: bo
     if follow_symlinks and path.is_symlink():
         path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if str(path.parent) not in _TIDIED:
-        _TIDIED.add(str(path.parent))
-        remove_stale_temps(path.parent)
+    folder = os.path.abspath(path.parent)
+    if folder not in _TIDIED:
+        _TIDIED.add(folder)
+        remove_stale_temps(folder)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_TAG}", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

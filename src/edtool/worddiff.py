@@ -100,3 +100,50 @@ def format_diff(changes: list[Change], *, color: bool = False, context: int | No
     if keep and keep[-1] != len(lines) - 1:
         out.append("…")
     return "\n".join(out)
+
+
+def excerpts(changes: list[Change], *, context: int = 30, color: bool = False) -> list[tuple[int, str]]:
+    """Each changed place as (offset in the old text, the change marked with up to `context` characters
+    of unchanged text on either side within its line, cut at a word; a line break inside a change shows
+    as ⏎). Places in one paragraph closer than
+    twice the context share one excerpt."""
+    places: list[tuple[int, list[int]]] = []  # (old offset of the first change, indexes into changes)
+    offset = 0
+    for index, change in enumerate(changes):
+        if change.op != "equal":
+            gap = changes[index - 1].old if index and changes[index - 1].op == "equal" else ""
+            if places and len(gap) < 2 * context and "\n" not in gap and places[-1][1][-1] >= index - 2:
+                places[-1][1].append(index)
+            else:
+                places.append((offset, [index]))
+        offset += len(change.old)
+    out = []
+    for start, members in places:
+        first, last = members[0], members[-1]
+        before = changes[first - 1].old if first and changes[first - 1].op == "equal" else ""
+        after = changes[last + 1].old if last + 1 < len(changes) and changes[last + 1].op == "equal" else ""
+        middle = "".join(c.old if c.op == "equal" else _marked(c, color) for c in changes[first:last + 1])
+        out.append((start, _one_line(_tail(before, context) + middle + _head(after, context))))
+    return out
+
+
+def _tail(text: str, size: int) -> str:
+    text = text.rsplit("\n", 1)[-1]  # context stays in the changed line
+    if len(text) <= size:
+        return text
+    cut = text[-size:]
+    space = cut.find(" ")
+    return "…" + (cut[space:] if 0 <= space < size // 2 else cut)
+
+
+def _head(text: str, size: int) -> str:
+    text = text.split("\n", 1)[0]
+    if len(text) <= size:
+        return text
+    cut = text[:size]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > size // 2 else cut) + "…"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ⏎ ", text)

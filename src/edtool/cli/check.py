@@ -77,8 +77,8 @@ def check(
                                                                           "erreichbar ist."),
     fix: bool = typer.Option(False, "--fix", help="Jeden korrigierbaren Hausstil- und Ortsmarken-Befund anwenden, "
                                                   "dann den Rest melden."),
-    diff: bool = typer.Option(False, "--diff", help="Die Änderungen von --fix als Unified Diff zeigen; nichts "
-                                                    "schreiben (Exit-Status 1, wenn es welche gibt)."),
+    diff: bool = typer.Option(False, "--diff", help="Die Änderungen von --fix Wort für Wort mit etwas Umgebung "
+                                                    "zeigen; nichts schreiben (Exit-Status 1, wenn es welche gibt)."),
     jobs: Optional[str] = JOBS_OPTION,
 ) -> None:
     """Entwürfe prüfen: Metadaten, Ortsmarke, Hausstil, Grammatik und Rechtschreibung."""

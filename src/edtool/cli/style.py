@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -60,7 +62,7 @@ def test_examples(styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
 
 def run_fix(targets: list[str], guide, options, write: bool) -> bool:
     """--fix (write=True): fix, say how many files changed, return False so the check runs on.
-    --diff (write=False): print the diff and exit 0 (nothing to change) or 1."""
+    --diff (write=False): print each change in its words and exit 0 (nothing to change) or 1."""
     from edtool.fix import fix_paths
     from edtool.messages import msg
 
@@ -70,8 +72,11 @@ def run_fix(targets: list[str], guide, options, write: bool) -> bool:
             typer.echo(msg("fix.internal", path=result.path, reason=result.internal), err=True)
     changed = [r for r in results if r.changed]
     if not write:
+        from edtool.cli.progress import live_output
+
+        color = live_output(sys.stdout) and "NO_COLOR" not in os.environ
         for result in changed:
-            typer.echo(result.diff(), nl=False)
+            typer.echo("\n".join(result.word_diff(color=color)))
         raise typer.Exit(1 if changed else 0)
     for result in changed:
         if result.error:
