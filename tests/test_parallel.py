@@ -277,6 +277,13 @@ def start_check(folder: Path) -> tuple[subprocess.Popen, list[int]]:
     raise AssertionError("no worker processes appeared")
 
 
+def all_gone(pids: list[int], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(alive(p) for p in pids)
+
+
 def test_ctrl_c_stops_the_workers(big_batch):
     process, workers = start_check(big_batch)
     os.killpg(process.pid, signal.SIGINT)  # what the terminal sends to the foreground group
@@ -287,10 +294,7 @@ def test_ctrl_c_stops_the_workers(big_batch):
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 130
     assert "Traceback" not in err
-    deadline = time.monotonic() + 10
-    while any(alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(alive(w) for w in workers)
+    assert all_gone(workers)
 
 
 def test_a_killed_worker_ends_the_run_with_a_message(big_batch):
@@ -303,10 +307,7 @@ def test_a_killed_worker_ends_the_run_with_a_message(big_batch):
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 2
     assert "Prüfprozess ist unerwartet beendet" in err and "--jobs 1" in err and "Traceback" not in err
-    deadline = time.monotonic() + 10
-    while any(alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(alive(w) for w in workers)
+    assert all_gone(workers)
 
 
 # -- LanguageTool: requests sent ahead for all drafts (real server) ---------------------------------------

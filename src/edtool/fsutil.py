@@ -86,14 +86,17 @@ def remove_stale_temps(folder: str | Path, recursive: bool = False, older_than: 
     return removed
 
 
-def read_regular(path: str | Path) -> bytes:
-    """The bytes of a regular file. Anything else (a FIFO, a device) raises NotRegularFile without
-    blocking: the file is opened non-blocking and checked before the first read."""
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (its first `limit` bytes, if given). Anything else (a FIFO, a device)
+    raises NotRegularFile without blocking: the file is opened non-blocking and checked before the first
+    read."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegularFile(path)
+        if limit is not None:
+            return os.read(fd, limit)
         chunks = []
         while True:
             chunk = os.read(fd, 1 << 20)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from edtool.draft import Draft, DraftError
+from edtool.fsutil import read_regular
 from edtool.styleguide import StyleGuide
 
 _SLUG_LINE = re.compile(rb"^slug[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.M)
@@ -56,16 +56,6 @@ def _quick_slug(data: bytes) -> str | None:
     return value.strip() or None
 
 
-def _head_of(path: Path) -> bytes:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path}: keine normale Datei")
-        return os.read(fd, _HEAD)
-    finally:
-        os.close(fd)
-
-
 def _stamp(folders: list[str]) -> tuple:
     """Changes when a draft is added, removed or replaced (atomic writes rename): the folders' mtimes."""
     stamp = []
@@ -96,7 +86,7 @@ def _drafts_index(guide: StyleGuide, folder: Path | None = None) -> dict[str, li
                 continue
             path = Path(current, name)
             try:
-                slug = _quick_slug(_head_of(path))
+                slug = _quick_slug(read_regular(path, _HEAD))
             except OSError:  # unreadable, or no regular file (a FIFO is never opened for a blocking read)
                 continue
             if slug:
