@@ -142,6 +142,7 @@ def _main() -> int:
         (f"shipped: {p.name[:40]}", p) for p in sorted((REPO / "drafts").glob("*.md"))]
 
     import edtool.checks.grammar as grammar_module
+    from edtool.checkrun import CheckRun
     from edtool.checks.grammar import GrammarSession, check_grammar, load_settings, pieces_of
     from edtool.draft import Draft
     from edtool.languagetool.server import read_record, stop
@@ -181,7 +182,7 @@ def _main() -> int:
                 fresh = StyleGuide.load(guide_path)
                 saved, grammar_module.WORKERS = grammar_module.WORKERS, workers
                 started = time.perf_counter()
-                check_grammar(Draft.load(path), fresh, GrammarSession(load_settings(fresh)))
+                check_grammar(Draft.load(path), CheckRun(fresh), GrammarSession(load_settings(fresh)))
                 into.append(time.perf_counter() - started)
                 grammar_module.WORKERS = saved
         rows.append((label, words, median(warm_server), median(warm_cache), median(raw), median(step), median(single)))

@@ -30,6 +30,7 @@ from typing import Callable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from edtool.checkrun import CheckRun  # noqa: E402
 from edtool.draft import Draft  # noqa: E402
 from edtool.engine import CheckOptions, check_draft, load_check  # noqa: E402
 from edtool.styleguide import StyleGuide  # noqa: E402
@@ -75,12 +76,13 @@ FAMILIES: dict[str, Callable[[int], str]] = {
 
 def make_check() -> Callable[[str], int]:
     guide = StyleGuide.load(REPO / "styleguide.yaml")
+    checkrun = CheckRun(guide)  # compiled once, as in a real run
     options = CheckOptions(skip={"grammar", "spelling"})
     checks = {name: load_check(name) for name in ("metadata", "dateline", "style")}
 
     def run(text: str) -> int:
         draft = Draft.from_text(text, "bench.md")
-        return len(check_draft(draft, guide, dict(checks), options, []))
+        return len(check_draft(draft, guide, dict(checks), options, [], run=checkrun))
 
     run(_draft("Warm-up."))
     return run

@@ -178,14 +178,16 @@ def bench_grammar(args, env: dict, work: Path) -> None:
 
         # where the time goes, in-process
         shutil.rmtree(results, ignore_errors=True)
-        guide = StyleGuide.load(REPO / "styleguide.yaml")
         from functools import partial
 
+        from edtool.checkrun import CheckRun
+
+        checkrun = CheckRun(StyleGuide.load(REPO / "styleguide.yaml"))
         begun = time.perf_counter()
         sources = [(str(p), partial(Draft.load, p)) for p in paths]
-        grammar.prefetch(sources, guide)
+        grammar.prefetch(sources, checkrun)
         ahead = time.perf_counter() - begun
-        session = grammar.session_for(guide)
+        session = checkrun.grammar_session
         sent = session.requests
         checks = {name: load_check(name) for name in selected_checks(CheckOptions())}
         spent = dict.fromkeys(checks, 0.0)
@@ -193,7 +195,7 @@ def bench_grammar(args, env: dict, work: Path) -> None:
             draft = load()
             for name, run in checks.items():
                 begun = time.perf_counter()
-                run(draft, guide)
+                run(draft, checkrun)
                 spent[name] += time.perf_counter() - begun
         print(f"in-process: requests ahead {ahead:.2f} s ({sent} requests, {grammar.AHEAD_WORKERS} at a time),"
               f" then the checks " + ", ".join(f"{k} {v:.2f} s" for k, v in spent.items())

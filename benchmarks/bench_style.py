@@ -57,7 +57,7 @@ def load_articles(path: Path) -> list[bytes]:
     return drafts
 
 
-def run_once(blobs: list[bytes], guide, checks) -> tuple[int, int]:
+def run_once(blobs: list[bytes], checkrun, checks) -> tuple[int, int]:
     from edtool.draft import Draft
 
     findings = words = 0
@@ -65,23 +65,24 @@ def run_once(blobs: list[bytes], guide, checks) -> tuple[int, int]:
         draft = Draft.from_bytes(blob, f"artikel-{i}.md")
         words += len(draft.body.split())
         for check in checks:
-            findings += len(check(draft, guide))
+            findings += len(check(draft, checkrun))
     return findings, words
 
 
 def bench_corpus(corpus: Path, profile_lines: int) -> None:
     sys.path.insert(0, str(REPO / "src"))
+    from edtool.checkrun import CheckRun
     from edtool.engine import load_check
     from edtool.styleguide import StyleGuide
 
     blobs = load_articles(corpus)
-    guide = StyleGuide.load(REPO / "styleguide.yaml")
+    checkrun = CheckRun(StyleGuide.load(REPO / "styleguide.yaml"))
     checks = [load_check(name) for name in CHECK_NAMES]
-    run_once(blobs[:5], guide, checks)  # compile rules once (as a real run does), warm caches
+    run_once(blobs[:5], checkrun, checks)  # compile rules once (as a real run does), warm caches
     times, walls = [], []
     for _ in range(3):
         start, wall = time.process_time(), time.perf_counter()
-        findings, words = run_once(blobs, guide, checks)
+        findings, words = run_once(blobs, checkrun, checks)
         times.append(time.process_time() - start)
         walls.append(time.perf_counter() - wall)
     best = min(times)
@@ -92,7 +93,7 @@ def bench_corpus(corpus: Path, profile_lines: int) -> None:
     if profile_lines:
         profiler = cProfile.Profile()
         profiler.enable()
-        run_once(blobs, guide, checks)
+        run_once(blobs, checkrun, checks)
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(profile_lines)

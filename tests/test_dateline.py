@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import GOOD_FRONT_MATTER, make_draft
+from edtool.checkrun import CheckRun
 from edtool.checks.dateline import check_dateline, parse_dateline
 from edtool.draft import Draft
 
@@ -12,7 +13,7 @@ BODY_LINE = 14  # first body line after the front matter of make_draft()
 
 
 def findings(body: str, guide, front_matter: str = GOOD_FRONT_MATTER):
-    return check_dateline(Draft.from_text(make_draft(front_matter, body), "d.md"), guide)
+    return check_dateline(Draft.from_text(make_draft(front_matter, body), "d.md"), CheckRun(guide))
 
 
 def with_dateline(value: str) -> str:
@@ -43,7 +44,7 @@ def test_missing_dateline(guide):
 
 def test_missing_body(guide):
     draft = Draft.from_text(f"---\n{GOOD_FRONT_MATTER}---\n", "d.md")
-    result = check_dateline(draft, guide)
+    result = check_dateline(draft, CheckRun(guide))
     assert [(d.rule, d.line) for d in result] == [("dateline.missing", 13)]
 
 
@@ -99,7 +100,7 @@ def test_body_dateline_disagrees_with_front_matter(guide):
 
 def test_dateline_after_markup_and_crlf_keeps_position(guide):
     text = make_draft(body="<!-- Notiz -->\n\nHOUSTON / LONDON (IT BOLTWISE) - Der Text.\n").replace("\n", "\r\n")
-    result = check_dateline(Draft.from_text(text, "d.md"), guide)
+    result = check_dateline(Draft.from_text(text, "d.md"), CheckRun(guide))
     assert [(d.rule, d.line, d.column) for d in result] == [("dateline.dash", BODY_LINE + 2, 31)]
 
 

@@ -60,10 +60,10 @@ def test_sarif_is_valid_with_code_point_columns_rules_and_fixes(desk, edtool_cli
     rules = run["tool"]["driver"]["rules"]
     ids = [r["id"] for r in rules]
     assert len(ids) == len(set(ids))  # every rule described once
-    from edtool.checks.style import compiled
+    from edtool.checks.style import build_rules
     from edtool.styleguide import StyleGuide
 
-    house = compiled(StyleGuide.load(desk / "styleguide.yaml")).rules
+    house = build_rules(StyleGuide.load(desk / "styleguide.yaml")).rules
     assert {r.id for r in house if r.enabled} <= set(ids)
     by_id = {r["id"]: r for r in rules}
     assert all(r["help"]["text"] for r in rules)

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import GRAMMAR_MARKUP as FIXTURE
 from conftest import REPO, edtool_executable, locate
+from edtool.checkrun import CheckRun
 from edtool.diagnostics import Category, Severity
 from edtool.draft import Draft
 from edtool.languagetool import LanguageToolError
@@ -83,7 +84,7 @@ def test_positions_map_back_through_markup(guide, tmp_path, isolated_cache):
 
     draft = Draft.load(FIXTURE)
     session, fake = fake_session(guide, WORDS, tmp_path)
-    found = check_grammar(draft, guide, session)
+    found = check_grammar(draft, CheckRun(guide), session)
     text = FIXTURE.read_text(encoding="utf-8")
     got = {(d.rule, d.line, d.column, d.end_line, d.end_column, d.category) for d in found}
     das = locate(text, "das die", after="HOUSTON (")
@@ -104,16 +105,16 @@ def test_second_check_is_served_from_the_cache(guide, tmp_path, isolated_cache):
 
     draft = Draft.load(FIXTURE)
     session, fake = fake_session(guide, WORDS, tmp_path)
-    first = check_grammar(draft, guide, session)
+    first = check_grammar(draft, CheckRun(guide), session)
     # one request per block (title, teaser, each body section); the unknown word's foreign check
     assert fake.languages.count("de-DE") == len(set(blocks_of(pieces_of(draft)))) > 1
     assert fake.languages.count("en-US") == 1 and "Überaschung" in fake.sent[-1]
     again, fake2 = fake_session(guide, WORDS, tmp_path)
-    assert check_grammar(draft, guide, again) == first
+    assert check_grammar(draft, CheckRun(guide), again) == first
     assert fake2.requests == 0
     changed = Draft.from_text(FIXTURE.read_text(encoding="utf-8").replace("startet im Sommer", "startet im Herbst"))
     third, fake3 = fake_session(guide, WORDS, tmp_path)
-    check_grammar(changed, guide, third)
+    check_grammar(changed, CheckRun(guide), third)
     assert fake3.sent == ["Die Crew-11 von SpaceX startet im Herbst."]  # only the changed paragraph
 
 
@@ -131,7 +132,7 @@ def test_vocabulary_and_severity_settings(tmp_path, isolated_cache):
              "Team": ("DE_AGREEMENT", "grammar"), "Bakanov-Platz": ("GERMAN_SPELLER_RULE", "misspelling"),
              "Bakanovo-Platz": ("GERMAN_SPELLER_RULE", "misspelling")}
     session, _ = fake_session(guide, words, tmp_path)
-    found = check_grammar(draft, guide, session)
+    found = check_grammar(draft, CheckRun(guide), session)
     flagged = {(d.source, d.severity) for d in found}
     # the accepted name and its genitive pass; a longer word that merely starts with it does not
     assert ("Bakanova", Severity.INFO) in flagged
@@ -404,6 +405,7 @@ def test_cached_run_does_not_import_the_client(guide, tmp_path, isolated_cache):
     """All paragraphs cached: no language-tool-python (nor requests) import, no server contact."""
     code = f"""
 import sys
+from edtool.checkrun import CheckRun
 from edtool.checks.grammar import check_grammar, GrammarSession, load_settings
 from edtool.languagetool.cache import ResultCache
 from edtool.draft import Draft
@@ -418,7 +420,7 @@ for piece in pieces_of(draft):
 def no_client(restart=False, language=None):
     raise AssertionError('server contacted')
 session.client = no_client
-assert check_grammar(draft, guide, session) == []
+assert check_grammar(draft, CheckRun(guide), session) == []
 assert 'language_tool_python' not in sys.modules and 'requests' not in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60, env=dict(os.environ))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from edtool.checkrun import CheckRun
 from edtool.checks.style import check_style
 from edtool.checks.style.text import WORD, sentence_spans
 from edtool.draft import Draft
@@ -23,7 +24,7 @@ def _draft(body: str, title: str = "Ein Titel für den Test hier", tags: str = "
 
 
 def found(guide, body: str, prefix: str, **kw) -> list[tuple[str, int, int]]:
-    return [(d.rule, d.line, d.column) for d in check_style(_draft(body, **kw), guide) if d.rule.startswith(prefix)]
+    return [(d.rule, d.line, d.column) for d in check_style(_draft(body, **kw), CheckRun(guide)) if d.rule.startswith(prefix)]
 
 
 def col(body: str, word: str, nth: int = 0) -> int:
@@ -154,7 +155,7 @@ def _sentence(words: int) -> str:
 def test_sentence_length_warns_over_35_and_says_the_rest_once(guide):
     body = f"{_sentence(26)} {_sentence(25)} {_sentence(30)}\n\n{_sentence(36)} {_sentence(35)}"
     got = [(d.line, d.column, d.severity.value, d.message[:30])
-           for d in check_style(_draft(body), guide) if d.rule == "style.length.sentence"]
+           for d in check_style(_draft(body), CheckRun(guide)) if d.rule == "style.length.sentence"]
     assert got == [(BODY, 1, "info", "3 Sätze mit mehr als 25 Wörter"),
                    (BODY + 2, 1, "warning", "Satz mit 36 Wörtern (Richtwert")]
 

@@ -37,11 +37,12 @@ def shipped_guide() -> StyleGuide:
 
 
 def check(draft: Draft, guide: StyleGuide | None = None):
-    from edtool.checks.grammar import check_grammar, session_for
+    from edtool.checkrun import CheckRun
+    from edtool.checks.grammar import check_grammar
 
-    guide = guide or shipped_guide()
-    found = check_grammar(draft, guide)
-    return found, session_for(guide)
+    run = CheckRun(guide or shipped_guide())
+    found = check_grammar(draft, run)
+    return found, run.grammar_session
 
 
 def checks_sent(cache: Path) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import GOOD_FRONT_MATTER, make_draft
+from edtool.checkrun import CheckRun
 from edtool.checks.metadata import check_metadata
 from edtool.draft import Draft
 from edtool.styleguide import StyleGuide, StyleGuideError
@@ -12,7 +13,7 @@ from workflow_support import newsroom  # noqa: F401
 
 
 def findings(front_matter: str, guide):
-    return check_metadata(Draft.from_text(make_draft(front_matter), "d.md"), guide)
+    return check_metadata(Draft.from_text(make_draft(front_matter), "d.md"), CheckRun(guide))
 
 
 def replace_field(key: str, line: str) -> str:
@@ -88,7 +89,7 @@ def test_unknown_key_names_the_closest_known_key(guide):
 def test_broken_schema_is_a_styleguide_error_with_line():
     guide = StyleGuide.from_text("metadata:\n  schema:\n    type: object\n    properties:\n      title: {type: strnig}\n")
     with pytest.raises(StyleGuideError) as info:
-        check_metadata(Draft.from_text(make_draft()), guide)
+        check_metadata(Draft.from_text(make_draft()), CheckRun(guide))
     assert info.value.line == 5
 
 
@@ -129,9 +130,9 @@ def test_a_draft_with_a_free_slug_has_no_slug_finding(desk, guide):
     (desk / "drafts" / "erster.md").write_text(_slug_draft("roboter-schweisst"), encoding="utf-8")
     guide = StyleGuide.load(desk / "styleguide.yaml")
     draft = Draft.from_text(_slug_draft("roboter-lackiert"), str(desk / "drafts" / "zweiter.md"))
-    assert [d.rule for d in check_metadata(draft, guide)] == []
+    assert [d.rule for d in check_metadata(draft, CheckRun(guide))] == []
     own = Draft.load(desk / "drafts" / "erster.md")  # its own slug is no conflict
-    assert [d.rule for d in check_metadata(own, guide)] == []
+    assert [d.rule for d in check_metadata(own, CheckRun(guide))] == []
 
 
 def _configure_content_repo(room) -> None:

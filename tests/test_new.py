@@ -9,6 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from edtool.checkrun import CheckRun
 from edtool.checks.dateline import check_dateline
 from edtool.checks.metadata import check_metadata
 from edtool.cli.main import app
@@ -45,8 +46,8 @@ def test_create_draft_fills_the_template(desk, guide):
     assert fm["teaser"] == "" and fm["status"] == "draft" and fm["language"] == "de-DE"
     assert draft.body.lstrip("\n").startswith("HOUSTON / LONDON (IT BOLTWISE) – ")
     # only the teaser (to be written) is missing; the dateline is ready to type after
-    assert [d.rule for d in check_metadata(draft, guide)] == ["metadata.length"]
-    assert [d.rule for d in check_dateline(draft, guide)] == ["dateline.no-text"]
+    assert [d.rule for d in check_metadata(draft, CheckRun(guide))] == ["metadata.length"]
+    assert [d.rule for d in check_dateline(draft, CheckRun(guide))] == ["dateline.no-text"]
 
 
 def test_never_overwrites_without_force(desk, guide):

@@ -334,6 +334,7 @@ def grammar_drafts(folder: Path, count: int) -> list[Path]:
 
 @pytest.mark.languagetool
 def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_path, monkeypatch):
+    from edtool.checkrun import CheckRun
     from edtool.checks import grammar
     from edtool.languagetool.client import Client
 
@@ -342,8 +343,8 @@ def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_
 
     # one draft at a time, no requests ahead: what edtool did before
     shutil.rmtree(results_dir, ignore_errors=True)
-    alone_guide = guide()
-    alone = [grammar.check_grammar(Draft.load(p), alone_guide) for p in paths]
+    alone_run = CheckRun(guide())
+    alone = [grammar.check_grammar(Draft.load(p), alone_run) for p in paths]
 
     calls, in_flight, most, lock = [], [0], [0], threading.Lock()
     real = Client.check
@@ -361,10 +362,10 @@ def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_
 
     monkeypatch.setattr(Client, "check", recorded)
     shutil.rmtree(results_dir, ignore_errors=True)
-    ahead_guide = guide()
+    ahead_run = CheckRun(guide())
     sources = [(str(p), partial(Draft.load, p)) for p in paths]
-    grammar.prefetch(sources, ahead_guide, wait=True)
-    session = grammar.session_for(ahead_guide)
+    grammar.prefetch(sources, ahead_run, wait=True)
+    session = ahead_run.grammar_session
     # all drafts' texts (title, teaser, each body section; a text two drafts share goes once), requests
     # overlapping
     assert set(calls) == {"de-DE"} and len(calls) > 6 and most[0] >= 2
@@ -372,7 +373,7 @@ def test_requests_for_all_drafts_go_out_ahead_and_change_nothing(lt_server, tmp_
         for piece in grammar.pieces_of(load()):
             assert ("de-DE", piece.text) in session.prefetched
     sent = session.requests
-    ahead = [grammar.check_grammar(load(), ahead_guide) for _, load in sources]
+    ahead = [grammar.check_grammar(load(), ahead_run) for _, load in sources]
     assert session.requests == sent  # the checks asked the server nothing more
     assert ahead == alone
     agreement = [d for d in ahead[0] if d.rule == "grammar.DE_AGREEMENT"]

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO, make_draft
+from edtool.checkrun import CheckRun
 from edtool.checks.style import build_rules, check_style
 from edtool.checks.style.text import quotation_spans, sentence_spans, syllables
 from edtool.cli.main import app
@@ -111,7 +112,7 @@ def test_quotation_spans():
 # -- style check as a library -------------------------------------------------------------------
 def test_check_style_returns_diagnostics_with_fixes(guide):
     draft = Draft.from_text(make_draft(body=BAD))
-    found = {d.rule: d for d in check_style(draft, guide)}
+    found = {d.rule: d for d in check_style(draft, CheckRun(guide))}
     spelling = found["style.spelling.house"]
     assert spelling.category is Category.STYLE and spelling.severity is Severity.ERROR
     assert "Roscosmos" in spelling.message and spelling.suggestions == ("Roskosmos",)
@@ -123,13 +124,13 @@ def test_accepted_vocabulary_is_never_flagged():
     guide = guide_from('vocabulary:\n  accept: [Meeting-Raum]\nrules:\n  - id: style.a.b\n    kind: existence\n'
                        '    message: "{match}"\n    tokens: [Meeting]\n')
     draft = Draft.from_text(make_draft(body="BERLIN (dpa) – Im Meeting-Raum, nicht im Meeting.\n"))
-    assert [d.source for d in check_style(draft, guide)] == ["Meeting"]
+    assert [d.source for d in check_style(draft, CheckRun(guide))] == ["Meeting"]
 
 
 def test_disabled_rule_is_listed_but_not_run():
     guide = guide_from('rules:\n  - id: style.a.b\n    kind: existence\n    message: "{match}"\n'
                        '    tokens: [Text]\n    enabled: false\n')
-    assert check_style(Draft.from_text(make_draft(body="BERLIN (dpa) – Text.\n")), guide) == []
+    assert check_style(Draft.from_text(make_draft(body="BERLIN (dpa) – Text.\n")), CheckRun(guide)) == []
 
 
 # -- fixer --------------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ def _check_keys(guide: StyleGuide, value: Any, known: dict[str, Any], keys: tupl
 
 
 def validate(guide: StyleGuide) -> None:
-    """Every section and key, then what the checks compile from it (kept on the guide for the run)."""
+    """Every section and key, then what the checks compile from it (each check run compiles its own:
+    edtool.checkrun)."""
     for section, known in SECTION_KEYS.items():
         if section in guide.data:
             _check_keys(guide, guide.data[section], known, (section,))
@@ -103,9 +104,9 @@ def validate(guide: StyleGuide) -> None:
             raise guide.error(f"Eintrag Nr. {index + 1} in „authors“ braucht einen Namen (name: …)", "authors", index)
     from edtool.checks.grammar_settings import load_settings
     from edtool.checks.metadata import compile_schema
-    from edtool.checks.style import compiled
+    from edtool.checks.style import build_rules
 
-    compiled(guide)
+    build_rules(guide)
     compile_schema(guide)
     load_settings(guide)
 

@@ -1,8 +1,9 @@
 """Runs the checks over drafts: one Draft parsed once per file, handed to every check.
 
-A check is `check(draft, guide) -> list[Diagnostic]`; it never prints. Which checks exist is the
-table CHECKS below (module and function, imported only when selected, so a check without grammar
-never imports LanguageTool's client).
+A check is `check(draft, run) -> list[Diagnostic]`; it never prints. `run` is the CheckRun: the
+style guide and what is compiled from it, one per call here unless the caller passes its own. Which
+checks exist is the table CHECKS below (module and function, imported only when selected, so a
+check without grammar never imports LanguageTool's client).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
+from edtool.checkrun import CheckRun
 from edtool.diagnostics import CATEGORY_NAMES, Category, Diagnostic, Severity
 from edtool.draft import Draft, DraftError
 from edtool.errors import EdtoolError
@@ -133,7 +135,7 @@ def _file_diagnostic(path: str, rule: str, message: str, line: int = 1, column: 
     return Diagnostic(path, line, column, line, column, rule, Category.FILE, severity, message)
 
 
-def load_check(name: str) -> Callable[[Draft, StyleGuide], list[Diagnostic]]:
+def load_check(name: str) -> Callable[[Draft, CheckRun], list[Diagnostic]]:
     module, function, _ = CHECKS[name]
     return getattr(importlib.import_module(module), function)
 
@@ -142,26 +144,36 @@ def selected_checks(options: CheckOptions) -> list[str]:
     return [name for name, (_, _, cats) in CHECKS.items() if any(options.wants(c) for c in cats)]
 
 
+def _run_of(guide: StyleGuide, run: CheckRun | None) -> CheckRun:
+    if run is None:
+        return CheckRun(guide)
+    if run.guide is not guide:
+        raise ValueError("the run belongs to another style guide")
+    return run
+
+
 def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], options: CheckOptions,
-                unavailable: list[ServiceUnavailable], suppressed: list[Diagnostic] | None = None) -> list[Diagnostic]:
+                unavailable: list[ServiceUnavailable], suppressed: list[Diagnostic] | None = None,
+                run: CheckRun | None = None) -> list[Diagnostic]:
     """The draft's findings; those an inline switch or ignore.yaml takes out go to `suppressed`."""
     from edtool.ignore import apply_ignore
 
+    run = _run_of(guide, run)
     found: list[Diagnostic] = []
     for name, check in checks.items():
         try:
-            found.extend(d for d in check(draft, guide) if options.wants(d.category.value))
+            found.extend(d for d in check(draft, run) if options.wants(d.category.value))
         except ServiceUnavailable as exc:
             if exc.required or options.require_grammar:
                 raise RunError(exc.message) from None
             unavailable.append(exc)
             checks[name] = lambda *_: []  # reported once per run, not once per draft
-    found = apply_switches(draft, guide, found, warn=options.wants("style"), suppressed=suppressed)
-    return apply_ignore(draft, guide, found, suppressed)
+    found = apply_switches(draft, run, found, warn=options.wants("style"), suppressed=suppressed)
+    return apply_ignore(draft, run, found, suppressed)
 
 
 def check_one(path: str, load: Callable[[], Draft], guide: StyleGuide, checks: dict[str, Callable],
-              options: CheckOptions, unavailable: list[ServiceUnavailable]) -> FileResult:
+              options: CheckOptions, unavailable: list[ServiceUnavailable], run: CheckRun | None = None) -> FileResult:
     """One draft's result: its findings, or a `file` finding when it does not load."""
     result = FileResult(path)
     try:
@@ -171,18 +183,20 @@ def check_one(path: str, load: Callable[[], Draft], guide: StyleGuide, checks: d
             result.diagnostics.append(_file_diagnostic(path, exc.rule, exc.message, exc.line, exc.column))
         return result
     result.draft = draft
-    result.diagnostics = check_draft(draft, guide, checks, options, unavailable, result.suppressed)
+    result.diagnostics = check_draft(draft, guide, checks, options, unavailable, result.suppressed, run)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
 
 def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: StyleGuide,
-                  options: CheckOptions | None = None, jobs: int | None = 1) -> list[FileResult]:
+                  options: CheckOptions | None = None, jobs: int | None = 1,
+                  run: CheckRun | None = None) -> list[FileResult]:
     """Run the selected checks over drafts from anywhere (files, git's index): (path, loader) pairs.
 
     A draft that does not load is a `file` finding; a missing service is one warning per run.
     `jobs`: worker processes (None: automatic, see parallel.py); the results are the same and in
-    the same order whatever it is."""
+    the same order whatever it is. `run`: the CheckRun to use (a new one when None)."""
+    run = _run_of(guide, run)
     options = options or CheckOptions()
     names = selected_checks(options)
     sources = list(sources)
@@ -195,22 +209,22 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
 
         # every draft's uncached paragraphs to LanguageTool, requests overlapping; with one process
         # in the background while the checks run (never while forking workers)
-        prefetch(sources, guide, wait=workers > 1)
+        prefetch(sources, run, wait=workers > 1)
     try:
         if workers > 1:
             from edtool.parallel import check_in_workers
 
             # the first draft here: what every worker would build on its first draft (the parser, the
             # drafts' slug index, a service found missing) is then built once and inherited
-            results = [check_one(*sources[0], guide, checks, options, unavailable)]
-            results += check_in_workers(sources[1:], guide, options, checks, workers, unavailable)
+            results = [check_one(*sources[0], guide, checks, options, unavailable, run)]
+            results += check_in_workers(sources[1:], run, options, checks, workers, unavailable)
         else:
-            results = [check_one(path, load, guide, checks, options, unavailable) for path, load in sources]
+            results = [check_one(path, load, guide, checks, options, unavailable, run) for path, load in sources]
     finally:
         if grammar:
             from edtool.checks.grammar import stop_prefetch
 
-            stop_prefetch(guide)  # nothing left when the run went through; on Ctrl-C, what was not sent
+            stop_prefetch(run)  # nothing left when the run went through; on Ctrl-C, what was not sent
     if unavailable and results:
         first = next((r for r in results if r.draft is not None), results[0])
         first.diagnostics.insert(0, _file_diagnostic(first.path, "file.service", unavailable[0].message,
@@ -231,12 +245,12 @@ def _jobs_for(jobs: int | None, count: int) -> int:
 
 
 def run_checks(paths: Iterable[str | Path], guide: StyleGuide, options: CheckOptions | None = None,
-               jobs: int | None = 1) -> list[FileResult]:
+               jobs: int | None = 1, run: CheckRun | None = None) -> list[FileResult]:
     from edtool.fsutil import display_path
 
     files, missing = collect_paths(paths)
     return missing + check_sources(((display_path(path), partial(Draft.load, path)) for path in files),
-                                   guide, options, jobs)
+                                   guide, options, jobs, run)
 
 
 def worst_exit_code(results: list[FileResult], fail_on: Severity = Severity.ERROR) -> int:

@@ -227,28 +227,32 @@ def fix_bytes(data: bytes, path: str, run: CheckRunner) -> FixResult:
     return result
 
 
-def make_runner(guide: StyleGuide, options=None) -> CheckRunner:
+def make_runner(guide: StyleGuide, options=None, checkrun=None) -> CheckRunner:
+    """The checks --fix runs, over one CheckRun (`checkrun`, or a new one) for every draft and pass."""
+    from edtool.checkrun import CheckRun
     from edtool.engine import CHECKS, CheckOptions, check_draft, load_check
 
+    checkrun = checkrun or CheckRun(guide)
     options = options or CheckOptions()
     checks = {name: load_check(name) for name in FIX_CHECKS
               if name in CHECKS and any(options.wants(c) for c in CHECKS[name][2])}
     unavailable: list = []
 
     def run(draft: Draft) -> list[Diagnostic]:
-        return check_draft(draft, guide, dict(checks), options, unavailable)
+        return check_draft(draft, guide, dict(checks), options, unavailable, run=checkrun)
 
     return run
 
 
-def fix_paths(paths: Iterable[str | Path], guide: StyleGuide, options=None, write: bool = True) -> list[FixResult]:
+def fix_paths(paths: Iterable[str | Path], guide: StyleGuide, options=None, write: bool = True,
+              checkrun=None) -> list[FixResult]:
     """Fix every draft under `paths`; write changed files atomically unless write=False.
     A symlinked draft is written through the link (the link stays a link)."""
     from edtool.engine import collect_paths
     from edtool.fsutil import atomic_write, display_path, read_regular
 
     files, _ = collect_paths(paths)
-    run = make_runner(guide, options)
+    run = make_runner(guide, options, checkrun)
     results = []
     for path in files:
         try:

@@ -23,6 +23,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -31,6 +32,9 @@ from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide, StyleGuideError
 from edtool.switches import Suppressed, names_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 FILE_NAME = "ignore.yaml"
 KEYS = ("rule", "text", "sentence", "pattern", "file", "reason", "who")
@@ -217,14 +221,14 @@ def parse(text: str, shown: str = FILE_NAME) -> list[Entry]:
     return entries
 
 
-def for_guide(guide: StyleGuide) -> IgnoreFile:
-    """The ignore file next to the style guide, loaded once per run."""
-    return guide.memo("ignore", lambda: IgnoreFile.load(Path(guide.path).parent / FILE_NAME))
+def load_for(guide: StyleGuide) -> IgnoreFile:
+    """The ignore file next to the style guide (loaded once per run: CheckRun.ignore)."""
+    return IgnoreFile.load(Path(guide.path).parent / FILE_NAME)
 
 
-def apply_ignore(draft: Draft, guide: StyleGuide, found: list[Diagnostic],
+def apply_ignore(draft: Draft, run: CheckRun, found: list[Diagnostic],
                  suppressed: list[Diagnostic] | None = None) -> list[Diagnostic]:
-    return for_guide(guide).apply(draft, found, suppressed)
+    return run.ignore.apply(draft, found, suppressed)
 
 
 # -- adding an entry from a finding ----------------------------------------------------------------

@@ -62,6 +62,7 @@ def published_articles(root: Path) -> list[tuple[str, str]]:
 
 
 def learn(guide: StyleGuide, content_repo: str | Path | None = None, write: bool = True) -> Learned:
+    from edtool.checkrun import CheckRun
     from edtool.checks import grammar, spelling
     from edtool.draft import Draft, DraftError
     from edtool.messages import msg
@@ -70,9 +71,10 @@ def learn(guide: StyleGuide, content_repo: str | Path | None = None, write: bool
     if target is None:
         raise LexiconError(msg("vocabulary.not-configured"))
     existing = grammar.read_term_file(target) if target.exists() else []
-    known = set(existing) | set(grammar.desk_terms(guide))
-    settings = grammar.load_settings(guide)
-    session = grammar.session_for(guide)
+    run = CheckRun(guide)
+    known = set(existing) | set(run.desk_terms)
+    settings = run.grammar_settings
+    session = run.grammar_session
     root = content_root(guide, content_repo)
     articles_of: dict[str, set[str]] = defaultdict(set)
     names: set[str] = set()

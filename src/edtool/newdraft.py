@@ -157,6 +157,7 @@ def create_draft(new: NewDraft, guide: StyleGuide, directory: Path | None = None
 def _refuse_taken_slug(new: NewDraft, guide: StyleGuide, path: Path, text: str) -> None:
     """Refuse a slug another draft or a published article has (the content repository only when one is
     configured), naming the other file and a free variant."""
+    from edtool.checkrun import CheckRun
     from edtool.checks.metadata_slug import Taken, find_taken, free_variant
     from edtool.draft import Draft, DraftError
 
@@ -167,13 +168,14 @@ def _refuse_taken_slug(new: NewDraft, guide: StyleGuide, path: Path, text: str) 
     if str(draft.front_matter.get("slug") or "").strip() != new.slug:
         draft = Draft.from_text(f"---\nslug: {new.slug}\ndate: {new.day.isoformat()}\n"
                                 f"category: {json_text(new.category)}\n---\n", str(path))
+    run = CheckRun(guide)
     try:
-        taken: Taken | None = find_taken(guide, draft, path, folder=path.parent)
+        taken: Taken | None = find_taken(run, draft, path, folder=path.parent)
     except EdtoolError:  # the repository is unreadable: the drafts still count
-        taken = find_taken(guide, draft, path, content=False, folder=path.parent)
+        taken = find_taken(run, draft, path, content=False, folder=path.parent)
     if taken is None:
         return
-    free = free_variant(guide, new.slug, path, extra=lambda s: (path.parent / f"{s}.md").exists(),
+    free = free_variant(run, new.slug, path, extra=lambda s: (path.parent / f"{s}.md").exists(),
                         folder=path.parent)
     if taken.draft is not None:
         raise NewDraftError(msg("new.slug-taken-draft", slug=new.slug, other=taken.draft, free=free))

@@ -1,7 +1,8 @@
 """`edtool check` over many drafts on every core: the checks run in forked worker processes.
 
-The parent has the drafts as (path, loader) pairs and the loaded style guide; the workers inherit
-both through fork, so a task is only a range of indices and nothing but the results is pickled.
+The parent has the drafts as (path, loader) pairs and the check run (the style guide and what is
+compiled from it); the workers inherit both through fork, so a task is only a range of indices and
+nothing but the results is pickled.
 Each result comes back as findings, suppressed findings and the draft without its parsed views
 (the report formats read its lines), in input order, so the output is the one a single process
 writes. A draft that does not load is the same `file` finding as in one process (engine.check_one);
@@ -19,29 +20,31 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from edtool.draft import Draft, FieldPos
 from edtool.engine import FileResult, RunError, ServiceUnavailable, check_one
 from edtool.messages import msg
-from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 # Findings a check reports once per run (on the first draft that meets the cause, through a
-# StyleGuide.memo flag). Each worker has its own flag, so the parent keeps only the first in input
+# flag on the CheckRun). Each worker has its own flag, so the parent keeps only the first in input
 # order: the same draft one process reports it on, since a worker takes its chunks in input order.
 ONCE_PER_RUN = ("metadata.slug-unchecked",)
 CHUNKS_PER_WORKER = 8  # small enough to even out long and short drafts, big enough to batch replies
 MAX_CHUNK = 32
 
-_JOB: tuple | None = None  # (sources, guide, options, checks): set before the fork, read by workers
+_JOB: tuple | None = None  # (sources, run, options, checks): set before the fork, read by workers
 _CHECKS: dict[str, Callable] | None = None  # per worker: the loaded checks (a failed service stays off)
 
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    session = _JOB[1]._cache.get("grammar.session")
+    session = _JOB[1].started_grammar_session
     if session is not None:  # keep its answers and a known failure, but never share the parent's connection
-        session._client = None
+        session.detach()
 
 
 _POSITION = [f.name for f in fields(FieldPos)]
@@ -69,14 +72,14 @@ def _unpack(state) -> Draft | None:
 
 def _run(bounds: tuple[int, int]):
     global _CHECKS
-    sources, guide, options, checks = _JOB
+    sources, run, options, checks = _JOB
     if _CHECKS is None:
         _CHECKS = dict(checks)
     unavailable: list[ServiceUnavailable] = []
     out = []
     for index in range(*bounds):
         path, load = sources[index]
-        result = check_one(path, load, guide, _CHECKS, options, unavailable)
+        result = check_one(path, load, run.guide, _CHECKS, options, unavailable, run)
         out.append((result.path, result.diagnostics, result.suppressed, _pack(result.draft)))
     return out, [u.message for u in unavailable]
 
@@ -87,7 +90,7 @@ def chunks(count: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(count, start + size)) for start in range(0, count, size)]
 
 
-def check_in_workers(sources: list, guide: StyleGuide, options, checks: dict[str, Callable], workers: int,
+def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Callable], workers: int,
                      unavailable: list[ServiceUnavailable]) -> list[FileResult]:
     """FileResults of `sources` in order, from `workers` forked processes; ServiceUnavailable of any
     worker added to `unavailable`."""
@@ -95,7 +98,7 @@ def check_in_workers(sources: list, guide: StyleGuide, options, checks: dict[str
     if not sources:
         return []
     workers = min(workers, len(sources))
-    _JOB = (sources, guide, options, checks)
+    _JOB = (sources, run, options, checks)
     gc.freeze()  # the inherited objects stay shared with the parent (no copy on a collection)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     results: list[FileResult] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +54,11 @@ def find_styleguide(explicit: str | None = None, start: Path | None = None) -> P
 
 @dataclass
 class StyleGuide:
+    """styleguide.yaml as loaded: configuration only (what a check run builds from it: edtool.checkrun)."""
+
     path: str
     data: dict[str, Any]
     root: yaml.Node | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: str | Path) -> "StyleGuide":
@@ -138,12 +139,6 @@ class StyleGuide:
     def error(self, problem: str, *keys: str | int) -> StyleGuideError:
         line, column = self.locate(*keys)
         return StyleGuideError(self.path, line, column, problem)
-
-    def memo(self, name: str, build):
-        """Compile something from the style guide once per run (rules, schema, patterns)."""
-        if name not in self._cache:
-            self._cache[name] = build()
-        return self._cache[name]
 
     @property
     def folder(self) -> Path:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from edtool.diagnostics import CATEGORY_NAMES, Category, Diagnostic, Severity
 from edtool.draft import Draft
 from edtool.messages import msg
-from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 MARKER = "edtool-"
 UNKNOWN_RULE = "style.switch.unknown-rule"
@@ -77,16 +80,14 @@ def _known(name: str, style_ids: set[str]) -> bool:
     return any(rule == name or rule.startswith(name + ".") for rule in style_ids)
 
 
-def _style_ids(guide: StyleGuide) -> set[str]:
+def _style_ids(run: CheckRun) -> set[str]:
     try:
-        from edtool.checks.style import compiled
-
-        return compiled(guide).ids | {UNKNOWN_RULE}
+        return run.style.ids | {UNKNOWN_RULE}
     except Exception:  # a broken style guide is reported by the style check itself
         return set()
 
 
-def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], warn: bool = True,
+def apply_switches(draft: Draft, run: CheckRun, found: list[Diagnostic], warn: bool = True,
                    suppressed: list[Diagnostic] | None = None) -> list[Diagnostic]:
     """Take findings switched off in the draft out of the report (into `suppressed` when given); add a
     warning for each switch naming an unknown rule. Linear in findings and switches (a sweep)."""
@@ -107,7 +108,7 @@ def apply_switches(draft: Draft, guide: StyleGuide, found: list[Diagnostic], war
         action, rest = match.group(1), (match.group(2) or "").split()
         names = [n.strip(",") for n in rest if n.strip(",")]
         if names and warn:
-            style_ids = _style_ids(guide) if style_ids is None else style_ids
+            style_ids = _style_ids(run) if style_ids is None else style_ids
             for name in names:
                 if not _known(name, style_ids):
                     warnings.append(Diagnostic.span(draft, comment.start, comment.end, UNKNOWN_RULE, Category.STYLE,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from edtool.desk import default_agency as desk_agency
 from edtool.diagnostics import Category, Diagnostic, Fix, Severity
 from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.prose import ProseView, Segment, prose_of
-from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 DEFAULT_AGENCIES = ("IT BOLTWISE", "dpa", "Reuters", "AFP", "AP")
 PLACEHOLDER = "ORT"  # what `edtool new` writes when it has no dateline; an error until replaced
@@ -123,7 +126,8 @@ def no_text_after(text: str, parsed: Dateline) -> bool:
     return not text[parsed.end :].strip()
 
 
-def check_dateline(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
+def check_dateline(draft: Draft, run: CheckRun) -> list[Diagnostic]:
+    guide = run.guide
     config = guide.section("dateline")
     agencies = [str(a) for a in config.get("agencies", DEFAULT_AGENCIES)]
     default_agency = desk_agency(guide)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from edtool.checks.grammar_settings import (  # noqa: F401  (re-exported)
     LANGUAGES,
@@ -48,6 +49,9 @@ from edtool.languagetool import URL_ENV, LanguageToolError, pinned_version
 from edtool.messages import msg
 from edtool.prose import Segment, prose_of
 from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 SEPARATOR = "\n\n"
 MAX_REQUEST_CHARS = 20_000  # shared servers limit text length; local ones get the same chunks
@@ -81,6 +85,10 @@ class GrammarSession:
     @property
     def requests(self) -> int:
         return self._client.requests if self._client else 0
+
+    def detach(self) -> None:
+        """Forget the connection, keep the answers and a known failure (a forked worker opens its own)."""
+        self._client = None
 
     def client(self, restart: bool = False, language: str | None = None):
         if self.failure is not None:
@@ -244,11 +252,7 @@ def _groups(texts: list[str], workers: int) -> list[list[str]]:
     return groups
 
 
-def session_for(guide: StyleGuide) -> GrammarSession:
-    return guide.memo("grammar.session", lambda: GrammarSession(load_settings(guide)))
-
-
-def prefetch(sources: list, guide: StyleGuide, wait: bool = True) -> None:
+def prefetch(sources: list, run: CheckRun, wait: bool = True) -> None:
     """Before checking many drafts: send the uncached texts of all of them to LanguageTool, up to
     AHEAD_WORKERS requests at a time, so the server never waits for our side between drafts; the
     checks then read the answers (GrammarSession.prefetched). wait=False: the requests go on in the
@@ -257,10 +261,10 @@ def prefetch(sources: list, guide: StyleGuide, wait: bool = True) -> None:
     earlier draft had is not sent again), so the findings are the same. Drafts are loaded here and
     again by the checks (a few milliseconds each) rather than all kept in memory. LanguageTool
     unavailable: nothing fetched, the checks report it as they would."""
-    settings = load_settings(guide)
+    settings = run.grammar_settings
     if not settings.enabled or len(sources) < 2:
         return
-    session = session_for(guide)
+    session = run.grammar_session
     planned: dict[str, list[list[str]]] = {}
     seen: set[tuple[str, str]] = set()
     for _, load in sources:
@@ -278,8 +282,8 @@ def prefetch(sources: list, guide: StyleGuide, wait: bool = True) -> None:
     session.fetch_ahead(planned, wait)
 
 
-def stop_prefetch(guide: StyleGuide) -> None:
-    session = guide._cache.get("grammar.session")
+def stop_prefetch(run: CheckRun) -> None:
+    session = run.started_grammar_session
     if session is not None:
         session.stop_ahead()
 
@@ -366,28 +370,24 @@ def read_term_file(path) -> list[str]:
     return terms
 
 
-def desk_terms(guide: StyleGuide) -> tuple[str, ...]:
-    """Words and names the desk accepts: vocabulary.accept and the learned list."""
-    def build():
-        words = [str(w).strip() for w in guide.get("vocabulary", "accept", default=[]) or [] if str(w).strip()]
-        path = _learned_path(guide)
-        if path is not None:
-            words.extend(read_term_file(path))
-        return tuple(dict.fromkeys(words))
-
-    return guide.memo("grammar.desk-terms", build)
+def read_desk_terms(guide: StyleGuide) -> tuple[str, ...]:
+    """Words and names the desk accepts: vocabulary.accept and the learned list (once per run:
+    CheckRun.desk_terms)."""
+    words = [str(w).strip() for w in guide.get("vocabulary", "accept", default=[]) or [] if str(w).strip()]
+    path = _learned_path(guide)
+    if path is not None:
+        words.extend(read_term_file(path))
+    return tuple(dict.fromkeys(words))
 
 
-def vocabulary_pattern(guide: StyleGuide) -> re.Pattern | None:
-    def build():
-        words = sorted(set(desk_terms(guide)), key=len, reverse=True)
-        if not words:
-            return None
-        alternation = "|".join(re.escape(w) for w in words)
-        # a word as a whole, optionally with a genitive s or an apostrophe
-        return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|'s?|’s?)?(?![\w])")
-
-    return guide.memo("grammar.vocabulary", build)
+def vocabulary_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for the desk's terms (once per run: CheckRun.vocabulary)."""
+    words = sorted(set(terms), key=len, reverse=True)
+    if not words:
+        return None
+    alternation = "|".join(re.escape(w) for w in words)
+    # a word as a whole, optionally with a genitive s or an apostrophe
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|'s?|’s?)?(?![\w])")
 
 
 def _accepted_spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
@@ -458,19 +458,20 @@ def _article_texts(draft: Draft, pieces: list[Piece]) -> list[str]:
     return [p.segment.text for p in pieces]
 
 
-def check_grammar(draft: Draft, guide: StyleGuide, session: GrammarSession | None = None) -> list[Diagnostic]:
+def check_grammar(draft: Draft, run: CheckRun, session: GrammarSession | None = None) -> list[Diagnostic]:
+    """LanguageTool's findings on the draft, through the run's session (or `session`)."""
     from edtool.checks import newsrules, spelling
 
-    settings = load_settings(guide)
+    settings = run.grammar_settings
     if not settings.enabled:
         return []
     pieces = pieces_of(draft)
     if not pieces:
         return []
-    session = session or session_for(guide)
+    session = session or run.grammar_session
     language = draft_language(draft, settings)
-    vocabulary = vocabulary_pattern(guide)
-    terms = frozenset(w for term in desk_terms(guide) for w in re.findall(r"[^\W_][\w.]*", term))
+    vocabulary = run.vocabulary
+    terms = frozenset(w for term in run.desk_terms for w in re.findall(r"[^\W_][\w.]*", term))
     try:
         results = session.check_texts([p.text for p in pieces], language, blocks_of(pieces))
         # the speller's unknown words: which of them are names or terms (checks/spelling.py)

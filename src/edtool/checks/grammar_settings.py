@@ -58,38 +58,36 @@ def warmup_params(settings: GrammarSettings, language: str | None = None) -> dic
 
 
 def load_settings(guide: StyleGuide) -> GrammarSettings:
-    def build() -> GrammarSettings:
-        section = guide.section("grammar")
-        severity: dict[str, Severity] = {}
-        raw = section.get("severity") or {}
-        if not isinstance(raw, dict):
-            raise guide.error("„grammar.severity“ muss eine Zuordnung Regel → Stufe sein", "grammar", "severity")
-        for key, value in raw.items():
-            try:
-                severity[str(key)] = Severity.parse(str(value))
-            except ValueError:
-                raise guide.error(f"Stufe „{value}“ unbekannt (error, warning, info)",
-                                  "grammar", "severity", key) from None
-        language = section.get("language") or guide.get("language") or "de-DE"
-        if language not in LANGUAGES:
-            raise guide.error(msg("grammar.bad-language", language=language, allowed=", ".join(LANGUAGES)),
-                              "grammar", "language")
-        url = section.get("server_url")
-        if url is not None and not isinstance(url, str):
-            raise guide.error("„grammar.server_url“ muss eine Adresse sein (http://…)", "grammar", "server_url")
-        return GrammarSettings(
-            server_url=url or None,
-            required=bool(section.get("required", False)),
-            language=language,
-            idle_minutes=_number(guide, section, "idle_minutes", 30),
-            timeout=_number(guide, section, "timeout", 30) or 30.0,
-            disabled_rules=_names(guide, section, "disabled_rules"),
-            disabled_categories=_names(guide, section, "disabled_categories"),
-            severity=severity,
-            max_suggestions=int(_number(guide, section, "max_suggestions", 5)),
-            enabled=bool(section.get("enabled", True)),
-            foreign_languages=_names(guide, section, "foreign_languages") if "foreign_languages" in section
-            else ("en-US",),
-        )
-
-    return guide.memo("grammar.settings", build)
+    """The `grammar:` section, validated (once per check run: CheckRun.grammar_settings)."""
+    section = guide.section("grammar")
+    severity: dict[str, Severity] = {}
+    raw = section.get("severity") or {}
+    if not isinstance(raw, dict):
+        raise guide.error("„grammar.severity“ muss eine Zuordnung Regel → Stufe sein", "grammar", "severity")
+    for key, value in raw.items():
+        try:
+            severity[str(key)] = Severity.parse(str(value))
+        except ValueError:
+            raise guide.error(f"Stufe „{value}“ unbekannt (error, warning, info)",
+                              "grammar", "severity", key) from None
+    language = section.get("language") or guide.get("language") or "de-DE"
+    if language not in LANGUAGES:
+        raise guide.error(msg("grammar.bad-language", language=language, allowed=", ".join(LANGUAGES)),
+                          "grammar", "language")
+    url = section.get("server_url")
+    if url is not None and not isinstance(url, str):
+        raise guide.error("„grammar.server_url“ muss eine Adresse sein (http://…)", "grammar", "server_url")
+    return GrammarSettings(
+        server_url=url or None,
+        required=bool(section.get("required", False)),
+        language=language,
+        idle_minutes=_number(guide, section, "idle_minutes", 30),
+        timeout=_number(guide, section, "timeout", 30) or 30.0,
+        disabled_rules=_names(guide, section, "disabled_rules"),
+        disabled_categories=_names(guide, section, "disabled_categories"),
+        severity=severity,
+        max_suggestions=int(_number(guide, section, "max_suggestions", 5)),
+        enabled=bool(section.get("enabled", True)),
+        foreign_languages=_names(guide, section, "foreign_languages") if "foreign_languages" in section
+        else ("en-US",),
+    )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edtool.diagnostics import Category, Diagnostic, Severity
 from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 PATTERN_HINTS = {  # known patterns get a human hint instead of the regex
     "^[a-z0-9]+(?:-[a-z0-9]+)*$": "Erlaubt sind Kleinbuchstaben a–z, Ziffern 0–9 und einzelne Bindestriche.",
@@ -46,26 +49,22 @@ def _is_datetime(value: object) -> bool:
 
 
 def compile_schema(guide: StyleGuide):
-    """The desk's schema, meta-validated and compiled once per run (jsonschema-rs: a compiled
-    validator that imports in a third of the time of the pure-Python one; `edtool check` pays it on
-    every pre-commit run)."""
+    """The desk's schema, meta-validated and compiled (once per run: CheckRun.schema). jsonschema-rs:
+    a compiled validator that imports in a third of the time of the pure-Python one; `edtool check`
+    pays it on every pre-commit run."""
+    import jsonschema_rs
 
-    def build():
-        import jsonschema_rs
-
-        schema = guide.get("metadata", "schema", default={}) or {}
-        if not isinstance(schema, dict):
-            raise guide.error("„metadata.schema“ muss ein JSON-Schema-Objekt sein", "metadata", "schema")
-        try:
-            jsonschema_rs.meta.validate(schema)
-        except jsonschema_rs.ValidationError as exc:
-            keys = ("metadata", "schema", *exc.instance_path)
-            raise guide.error(f"ungültiges JSON Schema: {exc.message}", *keys) from None
-        validator = jsonschema_rs.Draft202012Validator(
-            schema, validate_formats=True, formats={"date": _is_date, "date-time": _is_datetime})
-        return validator, schema
-
-    return guide.memo("metadata.schema", build)
+    schema = guide.get("metadata", "schema", default={}) or {}
+    if not isinstance(schema, dict):
+        raise guide.error("„metadata.schema“ muss ein JSON-Schema-Objekt sein", "metadata", "schema")
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        keys = ("metadata", "schema", *exc.instance_path)
+        raise guide.error(f"ungültiges JSON Schema: {exc.message}", *keys) from None
+    validator = jsonschema_rs.Draft202012Validator(
+        schema, validate_formats=True, formats={"date": _is_date, "date-time": _is_datetime})
+    return validator, schema
 
 
 def _type_name(value: Any) -> str:
@@ -145,8 +144,8 @@ def _message(error, field: str, schema: dict) -> str:
     return msg("metadata.invalid", field=field, detail=error.message)
 
 
-def check_metadata(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
-    validator, schema = compile_schema(guide)
+def check_metadata(draft: Draft, run: CheckRun) -> list[Diagnostic]:
+    validator, schema = run.schema
     found: list[Diagnostic] = []
 
     def add(key: str | None, severity: Severity, rule: str, message: str, suggestions=()) -> None:
@@ -180,8 +179,8 @@ def check_metadata(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
                     msg("metadata.unknown-key", field=key, suggestion=close[0]), close)
             else:
                 add(key, Severity.WARNING, "metadata.unknown-key", msg("metadata.unknown-key-plain", field=key))
-    _check_authors(draft, guide, add)
-    _check_slug(draft, guide, add)
+    _check_authors(draft, run.guide, add)
+    _check_slug(draft, run, add)
     found.sort(key=Diagnostic.sort_key)
     return found
 
@@ -205,23 +204,22 @@ def _check_authors(draft: Draft, guide: StyleGuide, add) -> None:
 
 
 
-def _check_slug(draft: Draft, guide: StyleGuide, add) -> None:
+def _check_slug(draft: Draft, run: CheckRun, add) -> None:
     """A slug another draft or a published article already has (edtool.checks.metadata_slug)."""
     from edtool.checks.metadata_slug import PUBLISHED, find_taken, free_variant
     from edtool.errors import EdtoolError
 
     status = str(draft.front_matter.get("status") or "draft").strip()
     try:
-        taken = find_taken(guide, draft, content=status not in PUBLISHED)
+        taken = find_taken(run, draft, content=status not in PUBLISHED)
     except EdtoolError as exc:
-        reported = guide.memo("slug.unchecked-reported", list)
-        if not reported:  # once per run, not once per draft
-            reported.append(True)
+        if not run.slug_unchecked_reported:  # once per run, not once per draft
+            run.slug_unchecked_reported = True
             add("slug", Severity.INFO, "metadata.slug-unchecked", msg("metadata.slug-unchecked", reason=exc.message))
         return
     if taken is None or (status in PUBLISHED and not taken.owned):
         return  # a published draft keeps its slug; the other draft is told
-    free = free_variant(guide, taken.slug, draft.path)
+    free = free_variant(run, taken.slug, draft.path)
     if taken.draft is not None:
         message = msg("metadata.slug-taken-draft", slug=taken.slug, other=taken.draft, free=free)
     else:

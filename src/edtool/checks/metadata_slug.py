@@ -14,11 +14,13 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from edtool.draft import Draft, DraftError
 from edtool.fsutil import read_regular
-from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 _SLUG_LINE = re.compile(rb"^slug[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.M)
 _HEAD = 16384  # the front matter lies in the first bytes of a draft
@@ -67,13 +69,11 @@ def _stamp(folders: list[str]) -> tuple:
     return tuple(stamp)
 
 
-def _drafts_index(guide: StyleGuide, folder: Path | None = None) -> dict[str, list[Path]]:
+def _drafts_index(run: CheckRun, folder: Path | None = None) -> dict[str, list[Path]]:
     """slug -> drafts (resolved paths) in the drafts folder (or `folder`) whose `slug:` line says so; kept
-    while the folders are unchanged."""
-    from edtool.desk import drafts_dir
-
-    folder = folder or guide.memo("slug.drafts-dir", lambda: drafts_dir(guide))
-    cached = guide.memo(f"slug.drafts-index:{folder}", dict)
+    for the run while the folders are unchanged."""
+    folder = folder or run.drafts_dir
+    cached = run.drafts_indexes.setdefault(str(folder), {})
     if "index" in cached and _stamp(cached["folders"]) == cached["stamp"]:
         return cached["index"]
     index: dict[str, list[Path]] = {}
@@ -104,11 +104,11 @@ def _resolved(path: str | Path) -> Path | None:
         return None
 
 
-def other_draft(guide: StyleGuide, slug: str, own: str | Path | None,
+def other_draft(run: CheckRun, slug: str, own: str | Path | None,
                 folder: Path | None = None) -> tuple[Path, str] | None:
     """Another draft in the drafts folder (or `folder`) whose front matter has this slug, and its status;
     a published (or withdrawn) one first: it owns the slug."""
-    candidates = _drafts_index(guide, folder).get(slug, [])
+    candidates = _drafts_index(run, folder).get(slug, [])
     own_path = _resolved(own) if own is not None and candidates else None
     found: list[tuple[Path, str]] = []
     for path in candidates:
@@ -132,14 +132,14 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _tracked_text(folder: Path, guide: StyleGuide) -> str | None:
+def _tracked_text(folder: Path, run: CheckRun) -> str | None:
     """Every tracked path of the content repository, one per line (None when git cannot list them);
-    kept while git's index file is unchanged."""
+    kept for the run while git's index file is unchanged."""
     try:
         stamp = os.stat(folder / ".git" / "index").st_mtime_ns
     except OSError:
         stamp = None
-    cached = guide.memo("slug.content-tracked", dict)
+    cached = run.content_tracked
     if (str(folder), stamp) in cached:
         return cached[(str(folder), stamp)]
     try:
@@ -152,27 +152,27 @@ def _tracked_text(folder: Path, guide: StyleGuide) -> str | None:
     return text
 
 
-def published_owner(guide: StyleGuide, draft: Draft, path: str | Path) -> Taken | None:
+def published_owner(run: CheckRun, draft: Draft, path: str | Path) -> Taken | None:
     """The article in the content repository that has the draft's slug, when that is not the draft's own.
     None without a configured repository. Raises EdtoolError when the repository cannot be read."""
     from edtool.desk import content_repo_path
 
-    folder = content_repo_path(guide)
+    folder = content_repo_path(run.guide)
     slug = str(draft.front_matter.get("slug") or "").strip()
     if folder is None or not slug:
         return None
-    tracked = _tracked_text(folder, guide)
+    tracked = _tracked_text(folder, run)
     if tracked is not None and slug not in tracked:
         return None  # no tracked path mentions the slug: nothing to ask git about
     from edtool.publish import slug_owner
 
-    owner = slug_owner(guide, path, draft)
+    owner = slug_owner(run.guide, path, draft)
     if owner is None:
         return None
     return Taken(slug, target=owner.target, owner=owner.describe())
 
 
-def find_taken(guide: StyleGuide, draft: Draft, path: str | Path | None = None,
+def find_taken(run: CheckRun, draft: Draft, path: str | Path | None = None,
                content: bool = True, folder: Path | None = None) -> Taken | None:
     """The first owner of the draft's slug other than the draft itself: a draft, then a published article."""
     slug = draft.front_matter.get("slug")
@@ -180,24 +180,24 @@ def find_taken(guide: StyleGuide, draft: Draft, path: str | Path | None = None,
         return None
     slug = slug.strip()
     own = path if path is not None else draft.path
-    other = other_draft(guide, slug, own, folder)
+    other = other_draft(run, slug, own, folder)
     if other is not None:
         from edtool.fsutil import display_path
 
         return Taken(slug, draft=display_path(other[0]), draft_status=other[1])
     if content:
-        return published_owner(guide, draft, own)
+        return published_owner(run, draft, own)
     return None
 
 
-def free_variant(guide: StyleGuide, slug: str, own: str | Path | None = None,
+def free_variant(run: CheckRun, slug: str, own: str | Path | None = None,
                  extra: Callable[[str], bool] | None = None, folder: Path | None = None) -> str:
     """`slug-2`, `slug-3`, … : the first that no draft and no tracked path of the content repository uses."""
     from edtool.desk import content_repo_path
 
-    index = _drafts_index(guide, folder)
-    content = content_repo_path(guide)
-    tracked = _tracked_text(content, guide) if content is not None else None
+    index = _drafts_index(run, folder)
+    content = content_repo_path(run.guide)
+    tracked = _tracked_text(content, run) if content is not None else None
     own_path = _resolved(own) if own is not None else None
     base = re.sub(r"-\d+$", "", slug) or slug
     for number in range(2, 1000):

@@ -82,11 +82,13 @@ def check(
     jobs: Optional[str] = JOBS_OPTION,
 ) -> None:
     """Entwürfe prüfen: Metadaten, Ortsmarke, Hausstil, Grammatik und Rechtschreibung."""
+    from edtool.checkrun import CheckRun
     from edtool.cli.progress import attach
     from edtool.desk import drafts_dir
     from edtool.engine import CheckOptions, parse_categories, run_checks
 
     guide = load_guide(styleguide)
+    run = CheckRun(guide)  # --fix and the check after it compile the rules once
     attach()  # notices and progress (a server start) on stderr
     if baseline is not None and not baseline.is_file():
         from edtool.messages import msg
@@ -100,9 +102,9 @@ def check(
     if fix or diff:
         from edtool.cli.style import run_fix
 
-        if run_fix(targets, guide, options, write=not diff):
+        if run_fix(targets, guide, options, write=not diff, checkrun=run):
             return
-    results = run_checks(targets, guide, options, int(jobs) if jobs else None)
+    results = run_checks(targets, guide, options, int(jobs) if jobs else None, run)
     raise typer.Exit(finish(results, guide, fmt, fail_on, changed, baseline))
 
 

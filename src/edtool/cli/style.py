@@ -17,9 +17,9 @@ styleguide_app = typer.Typer(help="An der styleguide.yaml arbeiten: die Regeln a
 
 
 def _compiled(guide):
-    from edtool.checks.style import compiled
+    from edtool.checks.style import build_rules
 
-    return compiled(guide)
+    return build_rules(guide)
 
 
 def rules(
@@ -60,13 +60,13 @@ def test_examples(styleguide: Optional[Path] = STYLEGUIDE_OPTION) -> None:
     typer.echo(msg("style.examples-ok", rules=count, examples=examples))
 
 
-def run_fix(targets: list[str], guide, options, write: bool) -> bool:
+def run_fix(targets: list[str], guide, options, write: bool, checkrun=None) -> bool:
     """--fix (write=True): fix, say how many files changed, return False so the check runs on.
     --diff (write=False): print each change in its words and exit 0 (nothing to change) or 1."""
     from edtool.fix import fix_paths
     from edtool.messages import msg
 
-    results = fix_paths(targets, guide, options, write=write)
+    results = fix_paths(targets, guide, options, write=write, checkrun=checkrun)
     for result in results:
         if result.internal:
             typer.echo(msg("fix.internal", path=result.path, reason=result.internal), err=True)

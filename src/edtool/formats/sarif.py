@@ -32,10 +32,10 @@ _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 def _house_rules(guide) -> list[dict]:
     if guide is None:
         return []
-    from edtool.checks.style import compiled
+    from edtool.checks.style import build_rules
 
     described = []
-    for rule in compiled(guide).rules:
+    for rule in build_rules(guide).rules:
         if not rule.enabled:
             continue
         short = _PLACEHOLDER.sub("…", rule.message)

@@ -1,9 +1,10 @@
 """The language server's view of the desk: style guides, the checks, findings in editor offsets,
 and the edits its code actions propose. No pygls here; server.py turns this into LSP messages.
 
-One Desk lives as long as the server: a style guide is loaded once (again only when its file
-changes), so its rules compile once; LanguageTool is one session with the same per-paragraph
-cache as `edtool check`, so an edit sends only the paragraphs it changed.
+One Desk lives as long as the server: a style guide is loaded once (again only when its file or a
+file it names changes) and kept with one CheckRun, so its rules compile once; LanguageTool is the
+run's session with the same per-paragraph cache as `edtool check`, so an edit sends only the
+paragraphs it changed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import os
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
+from edtool.checkrun import CheckRun
 from edtool.desk import load_desk
 from edtool.diagnostics import Category, Diagnostic, Severity
 from edtool.draft import Draft, DraftError
@@ -83,7 +84,7 @@ class Snapshot:
 class FastOutcome:
     findings: list[Finding] = field(default_factory=list)
     draft: Draft | None = None
-    guide: StyleGuide | None = None
+    run: CheckRun | None = None  # the style guide's run, for grammar and code actions
     guide_error: str | None = None  # a broken or missing styleguide.yaml (German, with file and line)
     error: str | None = None  # an internal error (a bug): its text
 
@@ -131,8 +132,7 @@ class Desk:
     def __init__(self, explicit_guide: str | None = None, roots: list[Path] | None = None):
         self.explicit = explicit_guide or os.environ.get("EDTOOL_STYLEGUIDE") or None
         self.roots = list(roots or [])
-        self._guides: dict[str, tuple[tuple, StyleGuide]] = {}
-        self._sessions: dict[str, object] = {}
+        self._runs: dict[str, tuple[tuple, CheckRun]] = {}  # styleguide.yaml -> (its files' signature, run)
         self.grammar_down: str | None = None
         self._down_at = 0.0
         self.last_traceback: str | None = None  # of an unexpected error in the grammar check
@@ -150,19 +150,23 @@ class Desk:
                 error = error or exc
         raise error  # type: ignore[misc]
 
-    def guide_for(self, path: Path | None) -> StyleGuide:
-        """The style guide a draft at `path` uses, loaded once per version of its files (the guide
-        and the word list it names)."""
+    def run_for(self, path: Path | None) -> CheckRun:
+        """The check run of the style guide a draft at `path` uses: one per version of the guide's
+        files (styleguide.yaml, the word list it names, ignore.yaml), so what it compiled and its
+        grammar session survive edits of drafts."""
         found = self.guide_path(path)
         key = str(found.resolve())
-        cached = self._guides.get(key)
-        if cached and cached[0] == _signature([found, *_dependencies(cached[1])]):
+        cached = self._runs.get(key)
+        if cached and cached[0] == _signature([found, *_dependencies(cached[1].guide)]):
             return cached[1]
         before = _signature([found])  # taken first: a change while loading means a reload next time
         guide = load_desk(found)  # validated as `edtool check` validates it: the same located message
-        self._guides[key] = (before + _signature(_dependencies(guide)), guide)
-        self._sessions.pop(key, None)  # grammar settings may have changed
-        return guide
+        run = CheckRun(guide)
+        self._runs[key] = (before + _signature(_dependencies(guide)), run)
+        return run
+
+    def guide_for(self, path: Path | None) -> StyleGuide:
+        return self.run_for(path).guide
 
     def depends_on(self, path: Path | None) -> bool:
         """Is `path` a style guide or word list of a loaded guide? (Saving it means: check again.)"""
@@ -171,11 +175,10 @@ class Desk:
         if path.name in (FILE_NAME, IGNORE_FILE):
             return True
         target = path.resolve()
-        return any(target == p.resolve() for _, guide in self._guides.values() for p in _dependencies(guide))
+        return any(target == p.resolve() for _, run in self._runs.values() for p in _dependencies(run.guide))
 
     def forget_guides(self) -> None:
-        self._guides.clear()
-        self._sessions.clear()
+        self._runs.clear()
 
     # -- the checks ----------------------------------------------------------------------------
     def check_fast(self, snap: Snapshot) -> FastOutcome:
@@ -191,7 +194,7 @@ class Desk:
                                                                   limit=MAX_CHARS), severity=Severity.INFO)
             return FastOutcome([Finding(notice, 0, 0)])
         try:
-            guide = self.guide_for(snap.path)
+            run = self.run_for(snap.path)
         except StyleGuideError as exc:
             notice = _file_diagnostic(name, "file.styleguide", str(exc))
             return FastOutcome([Finding(notice, 0, 0)], guide_error=str(exc))
@@ -201,23 +204,15 @@ class Desk:
             draft = Draft.from_text(snap.text, name)
         except DraftError as exc:
             found = [_file_diagnostic(name, exc.rule, exc.message, exc.line, exc.column)]
-            return FastOutcome(findings_in(doc, None, found), guide=guide)
+            return FastOutcome(findings_in(doc, None, found), run=run)
         try:
-            found = check_draft(draft, guide, {n: load_check(n) for n in FAST_CHECKS}, CheckOptions(), [])
+            found = check_draft(draft, run.guide, {n: load_check(n) for n in FAST_CHECKS}, CheckOptions(), [], run=run)
         except StyleGuideError as exc:  # a rule section that does not compile
             notice = _file_diagnostic(name, "file.styleguide", str(exc))
             return FastOutcome([Finding(notice, 0, 0)], guide_error=str(exc))
-        return FastOutcome(findings_in(doc, draft, found), draft, guide)
+        return FastOutcome(findings_in(doc, draft, found), draft, run)
 
-    def _session(self, guide: StyleGuide, fresh: bool):
-        from edtool.checks.grammar import GrammarSession, load_settings
-
-        key = str(Path(guide.path).resolve())
-        if fresh or key not in self._sessions:
-            self._sessions[key] = GrammarSession(load_settings(guide))
-        return self._sessions[key]
-
-    def check_grammar(self, snap: Snapshot, draft: Draft, guide: StyleGuide, retry: bool = False) -> GrammarOutcome:
+    def check_grammar(self, snap: Snapshot, draft: Draft, run: CheckRun, retry: bool = False) -> GrammarOutcome:
         """Grammar and spelling through LanguageTool (cached per paragraph). LanguageTool down is
         reported once (`down`), then not tried again for a while unless `retry` (a save)."""
         from edtool.checks.grammar import check_grammar
@@ -228,11 +223,12 @@ class Desk:
         was_down = self.grammar_down is not None
         if was_down and not retry and now - self._down_at < GRAMMAR_RETRY_SECONDS:
             return GrammarOutcome(skipped=True)
-        session = self._session(guide, fresh=was_down)
+        if was_down:  # a new session: the old one keeps its failure
+            run.new_grammar_session()
         unavailable: list = []
         try:
-            found = check_draft(draft, guide, {"grammar": partial(check_grammar, session=session)},
-                                CheckOptions(only={"grammar", "spelling"}), unavailable)
+            found = check_draft(draft, run.guide, {"grammar": check_grammar},
+                                CheckOptions(only={"grammar", "spelling"}), unavailable, run=run)
         except RunError as exc:  # grammar.required: in the editor still one notice
             found, unavailable = [], [ServiceUnavailable(str(exc))]
         except StyleGuideError as exc:
@@ -311,13 +307,13 @@ def suggestion_edit(text: str, finding: Finding, replacement: str) -> tuple[int,
     return finding.start, finding.end, replacement
 
 
-def fix_all_edit(text: str, name: str, guide: StyleGuide) -> tuple[int, int, str] | None:
+def fix_all_edit(text: str, name: str, run: CheckRun) -> tuple[int, int, str] | None:
     """What `edtool check --fix` would make of this text, as one edit (None: nothing to do)."""
     from edtool.fix import fix_bytes, make_runner
     from edtool.lsp.text import common_edit
 
     data = text.encode("utf-8", "surrogatepass")
-    result = fix_bytes(data, name, make_runner(guide))
+    result = fix_bytes(data, name, make_runner(run.guide, checkrun=run))
     if not result.changed or result.internal:
         return None
     fixed = result.fixed.decode("utf-8", "surrogatepass")

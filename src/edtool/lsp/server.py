@@ -88,8 +88,8 @@ class DocState:
     grammar: Result | None = None
     timer: asyncio.TimerHandle | None = None
     last_change: float = -1e9
-    draft: Any = None  # the Draft and guide of the last fast check (for code actions)
-    guide: Any = None
+    draft: Any = None  # the Draft and check run of the last fast check (for code actions)
+    run: Any = None
     draft_version: int = -1
 
 
@@ -206,7 +206,7 @@ class EdtoolServer(LanguageServer):
             detail = traceback.format_exc()
             self._on_loop(lambda: self.log_text(detail, T.MessageType.Error))
         self._on_loop(lambda: self._fast_done(snap, outcome))
-        if outcome.draft is not None and outcome.guide is not None:
+        if outcome.draft is not None and outcome.run is not None:
             self.grammar_worker.submit(snap.uri, lambda: self._grammar_job(snap, outcome, retry_grammar))
 
     def _fast_done(self, snap: D.Snapshot, outcome: D.FastOutcome) -> None:
@@ -222,13 +222,13 @@ class EdtoolServer(LanguageServer):
         if outcome.draft is None:
             state.grammar = None  # not a draft (now): no grammar findings to keep
         else:
-            state.draft, state.guide, state.draft_version = outcome.draft, outcome.guide, snap.version
+            state.draft, state.run, state.draft_version = outcome.draft, outcome.run, snap.version
         state.fast = Result(snap.version, outcome.findings)
         self.publish(snap.uri)
 
     def _grammar_job(self, snap: D.Snapshot, fast: D.FastOutcome, retry: bool) -> None:
         try:
-            outcome = self.desk.check_grammar(snap, fast.draft, fast.guide, retry=retry)
+            outcome = self.desk.check_grammar(snap, fast.draft, fast.run, retry=retry)
         except Exception as exc:
             error, detail = f"{type(exc).__name__}: {exc}", traceback.format_exc()
             self._on_loop(lambda: (self.log_text(detail, T.MessageType.Error),
@@ -337,7 +337,7 @@ class EdtoolServer(LanguageServer):
                 actions.extend(self._quick_fixes(uri, doc, finding))
         # fix-all: when asked for (source actions, on save) or next to a fixable finding
         asked = bool(only) or any(f.fix is not None for f in here)
-        if asked and wanted(FIX_ALL_KIND) and any(f.fix is not None for f in findings) and state.guide is not None:
+        if asked and wanted(FIX_ALL_KIND) and any(f.fix is not None for f in findings) and state.run is not None:
             action = T.CodeAction(title=msg("lsp.action.fix-all"), kind=FIX_ALL_KIND,
                                   data={"uri": uri, "version": doc.version})
             if not self.resolve_edits:
@@ -412,7 +412,7 @@ class EdtoolServer(LanguageServer):
         from edtool.newdraft import git_user_name
 
         state = self.docs.get(str(arguments.get("uri")))
-        if state is None or state.guide is None:
+        if state is None or state.run is None:
             return None
         doc = state.doc
         edits = doc.edits_since(int(arguments.get("version", -1)))
@@ -432,7 +432,7 @@ class EdtoolServer(LanguageServer):
             draft = D.Draft.from_text(doc.text, name)
         except D.DraftError:
             return None
-        guide_folder = Path(state.guide.path).resolve().parent
+        guide_folder = Path(state.run.guide.path).resolve().parent
         target = guide_folder / FILE_NAME
         who = git_user_name(guide_folder) or os.environ.get("USER") or "unbekannt"
         open_state = next((s for u, s in self.docs.items() if (p := D.uri_to_path(u)) is not None
@@ -472,10 +472,10 @@ class EdtoolServer(LanguageServer):
     def resolve(self, action: T.CodeAction) -> T.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
         state = self.docs.get(str(data.get("uri")))
-        if action.kind != FIX_ALL_KIND or state is None or state.guide is None:
+        if action.kind != FIX_ALL_KIND or state is None or state.run is None:
             return action
         doc = state.doc
-        edit = D.fix_all_edit(doc.text, D.Snapshot(doc.uri, doc.text, doc.version).name, state.guide)
+        edit = D.fix_all_edit(doc.text, D.Snapshot(doc.uri, doc.text, doc.version).name, state.run)
         if edit is not None:
             action.edit = self.workspace_edit(doc.uri, doc.version, doc, [edit])
         return action

@@ -1,6 +1,6 @@
 """House style: rule instances from styleguide.yaml (`rules:`, `vocabulary:`) run over the prose view.
 
-Rules compile once per run (StyleGuide.memo). The dateline at the start of the first paragraph
+Rules compile once per run (CheckRun.style). The dateline at the start of the first paragraph
 belongs to the dateline check and is skipped here; quotations are skipped unless a rule opts in.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from edtool.checks.style import text as T
 from edtool.checks.style.base import Context, Rule, RuleSpec, Seg, word_alternation
@@ -18,6 +19,9 @@ from edtool.draft import Draft
 from edtool.messages import msg
 from edtool.prose import ProseView, prose_of
 from edtool.styleguide import StyleGuide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 REJECT_ID = "style.vocabulary.reject"
 _EMPTY = T.SpanIndex([])
@@ -82,10 +86,6 @@ def build_rules(guide: StyleGuide) -> CompiledStyle:
     return CompiledStyle(rules, pattern)
 
 
-def compiled(guide: StyleGuide) -> CompiledStyle:
-    return guide.memo("style.rules", lambda: build_rules(guide))
-
-
 def prepare(draft: Draft, view: ProseView, accept: re.Pattern | None) -> list[Seg]:
     from edtool.checks.dateline import text_starts
 
@@ -109,5 +109,5 @@ def run_rules(draft: Draft, style: CompiledStyle, rules: list[Rule] | None = Non
     return ctx.found
 
 
-def check_style(draft: Draft, guide: StyleGuide) -> list[Diagnostic]:
-    return run_rules(draft, compiled(guide))
+def check_style(draft: Draft, run: CheckRun) -> list[Diagnostic]:
+    return run_rules(draft, run.style)
