@@ -108,7 +108,10 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
                 results.append(FileResult(path, diagnostics, _unpack(draft), suppressed))
             unavailable.extend(ServiceUnavailable(message) for message in messages)
     except BrokenProcessPool as exc:
-        _stop(pool)
+        # the pool's own thread fails every pending chunk, ends the workers and closes its pipes; wait
+        # for it: left running, it races the interpreter's exit hook, which then writes to a closed pipe
+        # and prints a traceback (cancelling here would race it too: a cancelled chunk cannot fail)
+        pool.shutdown(wait=True)
         raise RunError(msg("check.worker-died", detail=str(exc) or type(exc).__name__)) from None
     except BaseException:  # Ctrl-C, a RunError from a worker (LanguageTool required), a bug
         _stop(pool)
