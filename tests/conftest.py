@@ -135,19 +135,47 @@ def link_languagetool(folder: Path, lt_install) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def lt_server(tmp_path_factory, lt_install):
-    """A running server in a cache folder of the module's own (EDTOOL_CACHE_DIR points there for the
-    whole module), stopped afterwards. Module scope on purpose: some tests kill or stop it."""
+@pytest.fixture(scope="session")
+def lt_shared(tmp_path_factory, lt_install):
+    """The one server the suite's LanguageTool tests share: started once in a cache folder of the
+    suite's own, stopped at the end. Tests reach it through `lt_server`."""
     from edtool.languagetool.server import ensure_running, stop
 
     cache = link_languagetool(tmp_path_factory.mktemp("edtool-cache"), lt_install)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EDTOOL_CACHE_DIR", str(cache))
         patch.delenv("EDTOOL_LANGUAGETOOL_URL", raising=False)
-        try:
-            ensure_running(idle_minutes=30)
-            yield cache
-        finally:
-            stop()
+        ensure_running(idle_minutes=30)
+    yield cache
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EDTOOL_CACHE_DIR", str(cache))
+        stop()
 
+
+@pytest.fixture
+def lt_folder(lt_shared, monkeypatch):
+    """The shared server's cache folder, EDTOOL_CACHE_DIR pointing there for this test; the server may
+    or may not run (for tests that stop it first)."""
+    monkeypatch.setenv("EDTOOL_CACHE_DIR", str(lt_shared))
+    monkeypatch.delenv("EDTOOL_LANGUAGETOOL_URL", raising=False)
+    return lt_shared
+
+
+@pytest.fixture
+def lt_server(lt_folder):
+    """The shared server, running (a test before may have killed or stopped it: then it starts
+    again), with EDTOOL_CACHE_DIR pointing at its cache folder for this test."""
+    from edtool.languagetool.server import ensure_running
+
+    ensure_running(idle_minutes=30)
+    return lt_folder
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (`-n`), the tests of the real LanguageTool server run one after another in
+    one worker (`--dist loadgroup`), as without it: so the suite starts the shared server once, and
+    the tests that start, interrupt and stop servers never overlap."""
+    for item in items:
+        if "lt_folder" in getattr(item, "fixturenames", ()) or item.get_closest_marker("languagetool"):
+            item.add_marker(pytest.mark.xdist_group("languagetool"))

@@ -27,9 +27,9 @@ from edtool.styleguide import StyleGuide
 pytestmark = pytest.mark.languagetool
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def lt(lt_server):
-    """A running LanguageTool server in a test cache folder (conftest.lt_server); yields that folder."""
+    """The suite's running LanguageTool server (conftest.lt_server); its cache folder."""
     return lt_server
 
 def shipped_guide() -> StyleGuide:
@@ -188,6 +188,20 @@ def test_killed_server_is_restarted(lt):
     assert _server_pids(lt) == [new.pid]
 
 
+def test_server_stop_by_hand(lt):
+    from edtool.languagetool.server import read_record
+
+    record = read_record()
+    result = run_cli("server", "stop")
+    assert result.returncode == 0 and str(record.pid) in result.stdout
+    assert _server_pids(lt) == [] and read_record() is None
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{record.watchdog_pid}") and time.monotonic() < deadline:
+        time.sleep(0.2)  # the watchdog leaves with its server
+    status = json.loads(run_cli("server", "status", "--format", "json").stdout)
+    assert status["running"] is False
+
+
 class _NotLanguageTool(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -197,8 +211,10 @@ class _NotLanguageTool(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def test_two_concurrent_runs_share_one_new_server(lt, tmp_path):
-    """A stale record (live foreign pid, port answered by something else) is replaced, once."""
+def test_two_concurrent_runs_share_one_new_server(lt_folder, tmp_path):
+    """A stale record (live foreign pid, port answered by something else) is replaced, once; the new
+    server is the suite's shared one from then on."""
+    lt = lt_folder
     from edtool.languagetool.server import ServerRecord, _write_record, read_record, stop
 
     stop()
@@ -230,20 +246,6 @@ def test_two_concurrent_runs_share_one_new_server(lt, tmp_path):
         other.shutdown()
         foreign.kill()
         foreign.wait()
-
-
-def test_server_stop_by_hand(lt):
-    from edtool.languagetool.server import read_record
-
-    record = read_record()
-    result = run_cli("server", "stop")
-    assert result.returncode == 0 and str(record.pid) in result.stdout
-    assert _server_pids(lt) == [] and read_record() is None
-    deadline = time.monotonic() + 10
-    while os.path.exists(f"/proc/{record.watchdog_pid}") and time.monotonic() < deadline:
-        time.sleep(0.2)  # the watchdog leaves with its server
-    status = json.loads(run_cli("server", "status", "--format", "json").stdout)
-    assert status["running"] is False
 
 
 # -- precision on news copy: each false-alarm family, and the typos that must stay -------------------

@@ -27,9 +27,9 @@ PARAGRAPHS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def lt_cache(lt_server):
-    """A running LanguageTool server in a test cache folder (conftest.lt_server); yields that folder."""
+    """The suite's running LanguageTool server (conftest.lt_server); its cache folder."""
     return lt_server
 
 def german_checks(cache: Path, since: int = 0) -> list[int]:
