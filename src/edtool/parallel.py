@@ -103,15 +103,16 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     results: list[FileResult] = []
     try:
-        for replies, messages in pool.map(_run, chunks(len(sources), workers)):
+        # submitted one by one, not pool.map: on Ctrl-C map cancels what is pending, racing the pool's
+        # own thread (see _stop)
+        futures = [pool.submit(_run, bounds) for bounds in chunks(len(sources), workers)]
+        for future in futures:
+            replies, messages = future.result()
             for path, diagnostics, suppressed, draft in replies:
                 results.append(FileResult(path, diagnostics, _unpack(draft), suppressed))
             unavailable.extend(ServiceUnavailable(message) for message in messages)
     except BrokenProcessPool as exc:
-        # the pool's own thread fails every pending chunk, ends the workers and closes its pipes; wait
-        # for it: left running, it races the interpreter's exit hook, which then writes to a closed pipe
-        # and prints a traceback (cancelling here would race it too: a cancelled chunk cannot fail)
-        pool.shutdown(wait=True)
+        _stop(pool)
         raise RunError(msg("check.worker-died", detail=str(exc) or type(exc).__name__)) from None
     except BaseException:  # Ctrl-C, a RunError from a worker (LanguageTool required), a bug
         _stop(pool)
@@ -135,14 +136,14 @@ def _once_per_run(results: list[FileResult]) -> None:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers now: pending chunks are dropped, running ones killed."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
+    """End the workers now. The pool's own thread then fails every pending chunk, joins the workers
+    and ends; wait for it. Cancelling the chunks here instead would race that thread (Python 3.11
+    prints a traceback when it fails a chunk already cancelled), and leaving it running would race
+    the interpreter's exit hook (a traceback from a write to the pipe it closed)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
         if process.is_alive():
             process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+    pool.shutdown(wait=True)
 
 
 __all__ = ["check_in_workers", "chunks"]
