@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD_FRONT_MATTER, edtool_executable, make_draft
+from lsp_fixtures import closed_port
 
 FAST = ["--skip", "grammar,spelling"]
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "Test",
@@ -122,12 +123,12 @@ def test_hook_reports_only_staged_changes_since_ref(repo, edtool_cli):
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW), encoding="utf-8")
     git("add", "drafts/a.md", cwd=repo)
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW + "\nNoch z.B. ungestaged.\n"), encoding="utf-8")
-    result = edtool_cli("hooks", "run", "--format", "json", "--changed-since", "main", cwd=repo)
+    result = edtool_cli("hooks", "run", *FAST, "--format", "json", "--changed-since", "main", cwd=repo)
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert [(f["path"], d["line"]) for f in data["files"] for d in f["diagnostics"]] == [
         ("drafts/a.md", line_of(a, NEW))]
-    assert edtool_cli("hooks", "run", "--changed-since", "main", "--fail-on", "never", cwd=repo).returncode == 0
+    assert edtool_cli("hooks", "run", *FAST, "--changed-since", "main", "--fail-on", "never", cwd=repo).returncode == 0
 
 
 @settings(deadline=None)
@@ -206,7 +207,7 @@ def test_baseline_from_another_folder_and_in_the_hook_and_sarif(repo, edtool_cli
     a = repo / "drafts" / "a.md"
     a.write_text(make_draft(body=P1 + "\n" + OLD + "\n" + NEW), encoding="utf-8")
     git("add", "drafts/a.md", cwd=repo)
-    result = edtool_cli("hooks", "run", "--format", "json", "--baseline", "base.json", cwd=repo)
+    result = edtool_cli("hooks", "run", *FAST, "--format", "json", "--baseline", "base.json", cwd=repo)
     data = json.loads(result.stdout)
     assert result.returncode == 1
     assert [(d["line"], d.get("suppressed")) for d in data["files"][0]["diagnostics"]] == [
@@ -265,7 +266,7 @@ def test_paragraphs_added_elsewhere_never_resurrect_accepted_findings(paragraphs
     assert sum(len(v) for v in accepted.values()) == accepted_before
 
 
-def test_installed_hook_honours_the_baseline(repo, edtool_cli):
+def test_installed_hook_honours_the_baseline(repo, edtool_cli, tmp_path):
     edtool_cli("baseline", "write", "base.json", *FAST, cwd=repo)
     git("add", "base.json", cwd=repo)
     git("commit", "-q", "-m", "baseline", cwd=repo)
@@ -277,7 +278,9 @@ def test_installed_hook_honours_the_baseline(repo, edtool_cli):
     a.write_text(make_draft(body=P1 + "\nEin neuer Absatz davor.\n\n" + OLD), encoding="utf-8")
     git("add", "drafts/a.md", cwd=repo)
     env = {**os.environ, **GIT_ENV, "PATH": os.pathsep.join([str(Path(edtool_executable()[0]).parent),
-                                                            os.environ.get("PATH", "")])}
+                                                            os.environ.get("PATH", "")]),
+           # the hook checks grammar too: never in the user's cache folder, and without a server here
+           "EDTOOL_CACHE_DIR": str(tmp_path / "cache"), "EDTOOL_LANGUAGETOOL_URL": f"http://127.0.0.1:{closed_port()}"}
     ok = subprocess.run(["git", "commit", "-q", "-m", "davor"], cwd=repo, capture_output=True, text=True, env=env)
     assert ok.returncode == 0, ok.stdout + ok.stderr  # the accepted finding moved down: not reported
     a.write_text(make_draft(body=P1 + "\n" + NEW + "\n" + OLD), encoding="utf-8")
