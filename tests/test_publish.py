@@ -853,6 +853,9 @@ def test_adapter_creation_locks_and_git_processes(newsroom):
         waiting = subprocess.Popen(["git", "hash-object", "--stdin"], cwd=newsroom.content, stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE)
         try:
+            deadline = time.monotonic() + 10  # a git just started may not show its command line at once
+            while waiting.pid not in repo.git_processes()[0] and time.monotonic() < deadline:
+                time.sleep(0.05)
             assert waiting.pid in repo.git_processes()[0]
         finally:
             waiting.communicate(b"x", timeout=30)
