@@ -82,7 +82,7 @@ def make_check() -> Callable[[str], int]:
 
     def run(text: str) -> int:
         draft = Draft.from_text(text, "bench.md")
-        return len(check_draft(draft, guide, dict(checks), options, [], run=checkrun))
+        return len(check_draft(draft, checkrun, dict(checks), options, []))
 
     run(_draft("Warm-up."))
     return run

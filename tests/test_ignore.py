@@ -137,11 +137,12 @@ def test_cli_add_refuses_a_place_without_that_finding(edtool_cli, desk):
 def test_inline_switch_suppression_is_visible_with_its_line(guide):
     text = make_draft(body='HOUSTON / LONDON (IT BOLTWISE) – Ein Satz.\n\n'
                            '<!-- edtool-disable-next-line style.typo.quotes -->\nEr sagte "ja".\n\nSie sagte "nein".\n')
+    from edtool.checkrun import CheckRun
     from edtool.engine import check_draft, load_check
 
     draft = Draft.from_text(text, "d.md")
     hidden: list = []
-    found = check_draft(draft, guide, {"style": load_check("style")}, NO_LT, [], hidden)
+    found = check_draft(draft, CheckRun(guide), {"style": load_check("style")}, NO_LT, [], hidden)
     assert [(d.rule, d.line, d.column) for d in found if d.rule == "style.typo.quotes"] == [
         ("style.typo.quotes", LINE + 5, 11)]
     assert [(d.rule, d.line, d.column, d.by, d.kind) for d in hidden] == [

@@ -272,7 +272,7 @@ def test_unknown_switch_is_a_warning_and_other_categories_can_be_switched_off(gu
             "<!-- edtool-disable style.gibtsnicht -->\n")
     draft = Draft.from_text(make_draft(body=body))
     checks = {n: load_check(n) for n in ("dateline", "style")}
-    found = check_draft(draft, guide, checks, CheckOptions(skip={"grammar", "spelling"}), [])
+    found = check_draft(draft, CheckRun(guide), checks, CheckOptions(skip={"grammar", "spelling"}), [])
     assert [d.rule for d in found] == ["style.switch.unknown-rule"]
     assert found[0].severity is Severity.WARNING and "style.gibtsnicht" in found[0].message
 

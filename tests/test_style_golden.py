@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from edtool.checkrun import CheckRun
 from edtool.draft import Draft
 from edtool.engine import CheckOptions, check_draft, load_check
 from edtool.fix import fix_bytes, make_runner
@@ -34,7 +35,7 @@ def findings(case: Path) -> list:
     data = (case / "input.md").read_bytes()
     draft = Draft.from_bytes(data, "input.md")
     checks = {name: load_check(name) for name in ("metadata", "dateline", "style")}
-    return check_draft(draft, guide, checks, OPTIONS, [])
+    return check_draft(draft, CheckRun(guide), checks, OPTIONS, [])
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -152,13 +152,11 @@ def _run_of(guide: StyleGuide, run: CheckRun | None) -> CheckRun:
     return run
 
 
-def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], options: CheckOptions,
-                unavailable: list[ServiceUnavailable], suppressed: list[Diagnostic] | None = None,
-                run: CheckRun | None = None) -> list[Diagnostic]:
+def check_draft(draft: Draft, run: CheckRun, checks: dict[str, Callable], options: CheckOptions,
+                unavailable: list[ServiceUnavailable], suppressed: list[Diagnostic] | None = None) -> list[Diagnostic]:
     """The draft's findings; those an inline switch or ignore.yaml takes out go to `suppressed`."""
     from edtool.ignore import apply_ignore
 
-    run = _run_of(guide, run)
     found: list[Diagnostic] = []
     for name, check in checks.items():
         try:
@@ -172,8 +170,8 @@ def check_draft(draft: Draft, guide: StyleGuide, checks: dict[str, Callable], op
     return apply_ignore(draft, run, found, suppressed)
 
 
-def check_one(path: str, load: Callable[[], Draft], guide: StyleGuide, checks: dict[str, Callable],
-              options: CheckOptions, unavailable: list[ServiceUnavailable], run: CheckRun | None = None) -> FileResult:
+def check_one(path: str, load: Callable[[], Draft], run: CheckRun, checks: dict[str, Callable],
+              options: CheckOptions, unavailable: list[ServiceUnavailable]) -> FileResult:
     """One draft's result: its findings, or a `file` finding when it does not load."""
     result = FileResult(path)
     try:
@@ -183,7 +181,7 @@ def check_one(path: str, load: Callable[[], Draft], guide: StyleGuide, checks: d
             result.diagnostics.append(_file_diagnostic(path, exc.rule, exc.message, exc.line, exc.column))
         return result
     result.draft = draft
-    result.diagnostics = check_draft(draft, guide, checks, options, unavailable, result.suppressed, run)
+    result.diagnostics = check_draft(draft, run, checks, options, unavailable, result.suppressed)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
@@ -216,10 +214,10 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
 
             # the first draft here: what every worker would build on its first draft (the parser, the
             # drafts' slug index, a service found missing) is then built once and inherited
-            results = [check_one(*sources[0], guide, checks, options, unavailable, run)]
+            results = [check_one(*sources[0], run, checks, options, unavailable)]
             results += check_in_workers(sources[1:], run, options, checks, workers, unavailable)
         else:
-            results = [check_one(path, load, guide, checks, options, unavailable, run) for path, load in sources]
+            results = [check_one(path, load, run, checks, options, unavailable) for path, load in sources]
     finally:
         if grammar:
             from edtool.checks.grammar import stop_prefetch

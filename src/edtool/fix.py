@@ -239,7 +239,7 @@ def make_runner(guide: StyleGuide, options=None, checkrun=None) -> CheckRunner:
     unavailable: list = []
 
     def run(draft: Draft) -> list[Diagnostic]:
-        return check_draft(draft, guide, dict(checks), options, unavailable, run=checkrun)
+        return check_draft(draft, checkrun, dict(checks), options, unavailable)
 
     return run
 

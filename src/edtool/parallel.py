@@ -79,7 +79,7 @@ def _run(bounds: tuple[int, int]):
     out = []
     for index in range(*bounds):
         path, load = sources[index]
-        result = check_one(path, load, run.guide, _CHECKS, options, unavailable, run)
+        result = check_one(path, load, run, _CHECKS, options, unavailable)
         out.append((result.path, result.diagnostics, result.suppressed, _pack(result.draft)))
     return out, [u.message for u in unavailable]
 

@@ -206,7 +206,7 @@ class Desk:
             found = [_file_diagnostic(name, exc.rule, exc.message, exc.line, exc.column)]
             return FastOutcome(findings_in(doc, None, found), run=run)
         try:
-            found = check_draft(draft, run.guide, {n: load_check(n) for n in FAST_CHECKS}, CheckOptions(), [], run=run)
+            found = check_draft(draft, run, {n: load_check(n) for n in FAST_CHECKS}, CheckOptions(), [])
         except StyleGuideError as exc:  # a rule section that does not compile
             notice = _file_diagnostic(name, "file.styleguide", str(exc))
             return FastOutcome([Finding(notice, 0, 0)], guide_error=str(exc))
@@ -227,8 +227,8 @@ class Desk:
             run.new_grammar_session()
         unavailable: list = []
         try:
-            found = check_draft(draft, run.guide, {"grammar": check_grammar},
-                                CheckOptions(only={"grammar", "spelling"}), unavailable, run=run)
+            found = check_draft(draft, run, {"grammar": check_grammar},
+                                CheckOptions(only={"grammar", "spelling"}), unavailable)
         except RunError as exc:  # grammar.required: in the editor still one notice
             found, unavailable = [], [ServiceUnavailable(str(exc))]
         except StyleGuideError as exc:
