@@ -11,9 +11,12 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edtool.styleguide import ENV_VAR, StyleGuide, StyleGuideError, find_styleguide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from edtool.checkrun import CheckRun
 
 FALLBACK_AGENCY = "IT BOLTWISE"
 DEFAULT_DRAFTS = "drafts"
@@ -53,16 +56,22 @@ def find(explicit: str | Path | None = None, start: Path | None = None) -> Path:
 
 def load_desk(explicit: str | Path | None = None, required: bool = True) -> StyleGuide:
     """The desk, validated as a whole. Without a style guide anywhere and `required` False: defaults."""
+    return load_desk_run(explicit, required).guide
+
+
+def load_desk_run(explicit: str | Path | None = None, required: bool = True) -> CheckRun:
+    """`load_desk` as a check run: what validating compiled (rules, schema, grammar settings) is
+    what the checks then use, not compiled a second time."""
+    from edtool.checkrun import CheckRun
+
     try:
         path = find(explicit)
     except StyleGuideError as exc:
         searched = not explicit and not os.environ.get(ENV_VAR)
         if not required and searched and exc.line == 0:
-            return StyleGuide.from_text("{}")
+            return CheckRun(StyleGuide.from_text("{}"))
         raise
-    guide = StyleGuide.load(path)
-    validate(guide)
-    return guide
+    return validate(StyleGuide.load(path))
 
 
 def _closest(key: str, known) -> str:
@@ -87,9 +96,8 @@ def _check_keys(guide: StyleGuide, value: Any, known: dict[str, Any], keys: tupl
             _check_keys(guide, item, known[key], (*keys, key))
 
 
-def validate(guide: StyleGuide) -> None:
-    """Every section and key, then what the checks compile from it (each check run compiles its own:
-    edtool.checkrun)."""
+def validate(guide: StyleGuide) -> CheckRun:
+    """Every section and key, then what the checks compile from it; the check run holding that."""
     for section, known in SECTION_KEYS.items():
         if section in guide.data:
             _check_keys(guide, guide.data[section], known, (section,))
@@ -102,13 +110,11 @@ def validate(guide: StyleGuide) -> None:
     for index, person in enumerate(authors):
         if not isinstance(person, dict) or not str(person.get("name") or "").strip():
             raise guide.error(f"Eintrag Nr. {index + 1} in „authors“ braucht einen Namen (name: …)", "authors", index)
-    from edtool.checks.grammar_settings import load_settings
-    from edtool.checks.metadata import compile_schema
-    from edtool.checks.style import build_rules
+    from edtool.checkrun import CheckRun
 
-    build_rules(guide)
-    compile_schema(guide)
-    load_settings(guide)
+    run = CheckRun(guide)
+    _ = run.style, run.schema, run.grammar_settings  # compiled now: a broken section is an error here
+    return run
 
 
 # -- what commands read from the desk ----------------------------------------------------------------

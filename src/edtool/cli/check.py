@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from edtool.cli import common
-from edtool.cli.common import STYLEGUIDE_OPTION, choice, fail, load_guide
+from edtool.cli.common import STYLEGUIDE_OPTION, choice, fail, load_guide, load_run
 from edtool.formats import FORMAT_NAMES
 
 FAIL_ON_NAMES = ("error", "warning", "info", "never")
@@ -82,13 +82,12 @@ def check(
     jobs: Optional[str] = JOBS_OPTION,
 ) -> None:
     """Entwürfe prüfen: Metadaten, Ortsmarke, Hausstil, Grammatik und Rechtschreibung."""
-    from edtool.checkrun import CheckRun
     from edtool.cli.progress import attach
     from edtool.desk import drafts_dir
     from edtool.engine import CheckOptions, parse_categories, run_checks
 
-    guide = load_guide(styleguide)
-    run = CheckRun(guide)  # --fix and the check after it compile the rules once
+    run = load_run(styleguide)  # validated and compiled once, for --fix and the check after it
+    guide = run.guide
     attach()  # notices and progress (a server start) on stderr
     if baseline is not None and not baseline.is_file():
         from edtool.messages import msg

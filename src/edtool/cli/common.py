@@ -44,3 +44,10 @@ def load_guide(explicit: Optional[Path], required: bool = True):
     from edtool.desk import load_desk
 
     return load_desk(explicit or GLOBAL_STYLEGUIDE[0], required)
+
+
+def load_run(explicit: Optional[Path]):
+    """`load_guide` as a check run (edtool.desk.load_desk_run): what validating compiled, kept."""
+    from edtool.desk import load_desk_run
+
+    return load_desk_run(explicit or GLOBAL_STYLEGUIDE[0])

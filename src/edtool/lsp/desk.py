@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edtool.checkrun import CheckRun
-from edtool.desk import load_desk
+from edtool.desk import load_desk_run
 from edtool.diagnostics import Category, Diagnostic, Severity
 from edtool.draft import Draft, DraftError
 from edtool.lsp.text import TextDocument
@@ -160,8 +160,8 @@ class Desk:
         if cached and cached[0] == _signature([found, *_dependencies(cached[1].guide)]):
             return cached[1]
         before = _signature([found])  # taken first: a change while loading means a reload next time
-        guide = load_desk(found)  # validated as `edtool check` validates it: the same located message
-        run = CheckRun(guide)
+        run = load_desk_run(found)  # validated as `edtool check` validates it: the same located message
+        guide = run.guide
         self._runs[key] = (before + _signature(_dependencies(guide)), run)
         return run
 
