@@ -67,6 +67,14 @@ def edtool_executable() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "edtool"]
 
 
+def as_foreground_job(command: list[str]) -> list[str]:
+    """`command` with Ctrl-C at its default, as an interactive shell starts a job in the foreground. A
+    test run started in the background by a shell without job control (a CI runner) ignores SIGINT,
+    and its children inherit that: a test that interrupts a process must not depend on it."""
+    reset = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"
+    return [sys.executable, "-c", reset, *command]
+
+
 @pytest.fixture
 def run_edtool():
     """Run the real console script in a subprocess; returns CompletedProcess (text)."""

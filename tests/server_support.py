@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -87,9 +88,10 @@ class Terminal:
         leader, follower = pty.openpty()
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
 
-        def controlling_terminal():
+        def controlling_terminal():  # and Ctrl-C at its default, as a shell starts a foreground job
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
 
         self.process = subprocess.Popen(args, stdin=follower, stdout=follower, stderr=follower, env=env, cwd=cwd,
                                         preexec_fn=controlling_terminal, close_fds=True)

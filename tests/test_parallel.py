@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, edtool_executable, make_draft
+from conftest import REPO, as_foreground_job, edtool_executable, make_draft
 from edtool.draft import Draft
 from edtool.engine import CheckOptions, check_sources, run_checks
 from edtool.styleguide import StyleGuide
@@ -262,8 +262,8 @@ def big_batch(tmp_path):
 
 def start_check(folder: Path) -> tuple[subprocess.Popen, list[int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
-    process = subprocess.Popen([*edtool_executable(), "check", "--skip", "grammar,spelling", "--jobs", "2",
-                                "--format", "json", "drafts"], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+    command = [*edtool_executable(), "check", "--skip", "grammar,spelling", "--jobs", "2", "--format", "json", "drafts"]
+    process = subprocess.Popen(as_foreground_job(command), cwd=folder, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

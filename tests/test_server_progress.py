@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edtool_executable
+from conftest import REPO, as_foreground_job, edtool_executable
 from server_support import (  # noqa: F401 (installed is a fixture)
     LIVE,
     Terminal,
@@ -248,8 +248,9 @@ def test_hooks_install_prestarts_and_an_interrupted_background_start_cleans_up(t
     cache = link_install(tmp_path / "cache", installed)
     env = environment(cache, EDTOOL_PRESTART="1")
     env.pop("EDTOOL_STYLEGUIDE", None)
-    result = subprocess.run([*edtool_executable(), "hooks", "install"], cwd=desk, env=env, capture_output=True,
-                            text=True, timeout=120)
+    # started as at a terminal: the background starter inherits Ctrl-C at its default, which it must handle
+    result = subprocess.run(as_foreground_job([*edtool_executable(), "hooks", "install"]), cwd=desk, env=env,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and (desk / ".git" / "hooks" / "pre-commit").is_file(), result.stderr
     record = wait_for_starting_record(cache)  # the hook is installed; the server is still starting
     starters = prestart_processes(cache)

@@ -7,7 +7,10 @@ Each result comes back as findings, suppressed findings and the draft without it
 (the report formats read its lines), in input order, so the output is the one a single process
 writes. A draft that does not load is the same `file` finding as in one process (engine.check_one);
 a missing LanguageTool is reported once per run by the parent; a required one stops the run with
-the same RunError. Ctrl-C: the workers ignore SIGINT, the parent ends them and exits.
+the same RunError. Ctrl-C: the workers ignore SIGINT; the parent raises a stop flag that the
+workers read between drafts, waits for them to return and exits. It never kills a worker: one killed
+while it writes its reply leaves half a message in the pool's result pipe, and the pool's thread then
+waits for the rest forever (the parent hung on Ctrl-C).
 
 Imported only when a run has enough drafts for more than one process (engine._jobs_for).
 """
@@ -36,12 +39,14 @@ ONCE_PER_RUN = ("metadata.slug-unchecked",)
 CHUNKS_PER_WORKER = 8  # small enough to even out long and short drafts, big enough to batch replies
 MAX_CHUNK = 32
 
-_JOB: tuple | None = None  # (sources, run, options, checks): set before the fork, read by workers
+_JOB: tuple | None = None  # (sources, run, options, checks, stop): set before the fork, read by workers
 _CHECKS: dict[str, Callable] | None = None  # per worker: the loaded checks (a failed service stays off)
+_SIGINT = {signal.SIGINT}
 
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)  # blocked by the parent around the fork
     session = _JOB[1].started_grammar_session
     if session is not None:  # keep its answers and a known failure, but never share the parent's connection
         session.detach()
@@ -72,12 +77,14 @@ def _unpack(state) -> Draft | None:
 
 def _run(bounds: tuple[int, int]):
     global _CHECKS
-    sources, run, options, checks = _JOB
+    sources, run, options, checks, stop = _JOB
     if _CHECKS is None:
         _CHECKS = dict(checks)
     unavailable: list[ServiceUnavailable] = []
     out = []
     for index in range(*bounds):
+        if stop.value:  # Ctrl-C in the parent: it throws the replies away
+            break
         path, load = sources[index]
         result = check_one(path, load, run, _CHECKS, options, unavailable)
         out.append((result.path, result.diagnostics, result.suppressed, _pack(result.draft)))
@@ -98,24 +105,35 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
     if not sources:
         return []
     workers = min(workers, len(sources))
-    _JOB = (sources, run, options, checks)
+    context = multiprocessing.get_context("fork")
+    stop = context.RawValue("b", 0)  # shared memory, read without a lock
+    _JOB = (sources, run, options, checks, stop)
     gc.freeze()  # the inherited objects stay shared with the parent (no copy on a collection)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     results: list[FileResult] = []
     try:
-        # submitted one by one, not pool.map: on Ctrl-C map cancels what is pending, racing the pool's
-        # own thread (see _stop)
-        futures = [pool.submit(_run, bounds) for bounds in chunks(len(sources), workers)]
+        # submitted one by one, not pool.map: on Ctrl-C map cancels what is pending itself, racing the
+        # pool's own thread (see _stop)
+        bounds = chunks(len(sources), workers)
+        # the first submit forks the workers and starts the pool's threads: with SIGINT blocked they
+        # inherit it blocked, so a Ctrl-C reaches a worker only once it ignores SIGINT, and the parent
+        # only in its main thread, which then wakes at once
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGINT)
+        try:
+            futures = [pool.submit(_run, bounds[0])]
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
+        futures += [pool.submit(_run, each) for each in bounds[1:]]
         for future in futures:
             replies, messages = future.result()
             for path, diagnostics, suppressed, draft in replies:
                 results.append(FileResult(path, diagnostics, _unpack(draft), suppressed))
             unavailable.extend(ServiceUnavailable(message) for message in messages)
-    except BrokenProcessPool as exc:
-        _stop(pool)
+    except BrokenProcessPool as exc:  # the pool's thread has already ended the other workers
+        pool.shutdown(wait=True)
         raise RunError(msg("check.worker-died", detail=str(exc) or type(exc).__name__)) from None
     except BaseException:  # Ctrl-C, a RunError from a worker (LanguageTool required), a bug
-        _stop(pool)
+        _stop(pool, stop)
         raise
     finally:
         _JOB = None
@@ -135,15 +153,13 @@ def _once_per_run(results: list[FileResult]) -> None:
             seen = seen or any(d.rule == rule for d in (*result.diagnostics, *result.suppressed))
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers now. The pool's own thread then fails every pending chunk, joins the workers
-    and ends; wait for it. Cancelling the chunks here instead would race that thread (Python 3.11
-    prints a traceback when it fails a chunk already cancelled), and leaving it running would race
+def _stop(pool: ProcessPoolExecutor, stop) -> None:
+    """Let the workers return after the draft each is on, drop what they have not started, and wait for
+    the pool's own thread to end. Cancelling the chunks here instead would race that thread (Python
+    3.11 prints a traceback when it fails a chunk already cancelled), and leaving it running would race
     the interpreter's exit hook (a traceback from a write to the pipe it closed)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.terminate()
-    pool.shutdown(wait=True)
+    stop.value = 1
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 __all__ = ["check_in_workers", "chunks"]
