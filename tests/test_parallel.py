@@ -186,7 +186,8 @@ def batch(tmp_path):
 
 def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
-    full.update(EDTOOL_PRESTART="0", **(env or {}))
+    (cwd / "tmp").mkdir(exist_ok=True)  # the run's temporary folder, looked at afterwards
+    full.update(EDTOOL_PRESTART="0", TMPDIR=str(cwd / "tmp"), **(env or {}))
     return subprocess.run([*edtool_executable(), *args], cwd=cwd, env=full, capture_output=True, text=True,
                           timeout=300)
 
@@ -199,6 +200,7 @@ def test_cli_jobs_1_and_2_write_the_same_report(batch, fmt):
     auto = cli(*args, cwd=batch)  # 50 drafts: workers
     assert one.returncode == two.returncode == auto.returncode == 1, one.stderr
     assert two.stdout == one.stdout and auto.stdout == one.stdout
+    assert list((batch / "tmp").iterdir()) == []  # the workers' reply files are gone with the run
     if fmt == "json":
         files = json.loads(two.stdout)["files"]
         assert [f["path"] for f in files] == [f"drafts/a{n:04d}.md" for n in range(50)]
@@ -262,6 +264,8 @@ def big_batch(tmp_path):
 
 def start_check(folder: Path) -> tuple[subprocess.Popen, list[int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
+    (folder / "tmp").mkdir(exist_ok=True)
+    env["TMPDIR"] = str(folder / "tmp")  # the run's temporary folder, looked at afterwards
     command = [*edtool_executable(), "check", "--skip", "grammar,spelling", "--jobs", "2", "--format", "json", "drafts"]
     process = subprocess.Popen(as_foreground_job(command), cwd=folder, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -295,6 +299,7 @@ def test_ctrl_c_stops_the_workers(big_batch):
     assert process.returncode == 130
     assert "Traceback" not in err
     assert all_gone(workers)
+    assert list((big_batch / "tmp").iterdir()) == []
 
 
 def test_a_killed_worker_ends_the_run_with_a_message(big_batch):
@@ -308,6 +313,22 @@ def test_a_killed_worker_ends_the_run_with_a_message(big_batch):
     assert process.returncode == 2
     assert "Prüfprozess ist unerwartet beendet" in err and "--jobs 1" in err and "Traceback" not in err
     assert all_gone(workers)
+    assert list((big_batch / "tmp").iterdir()) == []
+
+
+def test_no_temporary_folder_for_the_workers_is_a_message(tmp_path, monkeypatch, edtool_cli):
+    """The workers reply through files in a temporary folder; where none can be made, the run stops
+    with a German message (exit 2) before any worker starts."""
+    write_drafts(tmp_path / "drafts", [[[0, 1]]] * 30)
+    shutil.copy(REPO / "styleguide.yaml", tmp_path / "styleguide.yaml")
+    not_a_folder = tmp_path / "datei"
+    not_a_folder.write_text("kein Ordner", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    result = edtool_cli("check", "--skip", "grammar,spelling", "--jobs", "2", "drafts", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Für die Prüfprozesse lässt sich kein temporärer Ordner anlegen (")
+    assert "Mit --jobs 1" in result.stderr and "Traceback" not in result.stderr
+    assert edtool_cli("check", "--skip", "grammar,spelling", "--jobs", "1", "drafts", cwd=tmp_path).returncode == 1
 
 
 # -- LanguageTool: requests sent ahead for all drafts (real server) ---------------------------------------

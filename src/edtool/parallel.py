@@ -7,10 +7,14 @@ Each result comes back as findings, suppressed findings and the draft without it
 (the report formats read its lines), in input order, so the output is the one a single process
 writes. A draft that does not load is the same `file` finding as in one process (engine.check_one);
 a missing LanguageTool is reported once per run by the parent; a required one stops the run with
-the same RunError. Ctrl-C: the workers ignore SIGINT; the parent raises a stop flag that the
-workers read between drafts, waits for them to return and exits. It never kills a worker: one killed
-while it writes its reply leaves half a message in the pool's result pipe, and the pool's thread then
-waits for the rest forever (the parent hung on Ctrl-C).
+the same RunError.
+
+A worker that dies must not hang the parent. The pool's thread reads each reply from one pipe that
+every worker writes to; a worker killed in the middle of a long reply leaves half a message there, and
+the thread then waits for the rest forever. So a worker writes its findings to a file of the run's
+own folder and replies with the file's name only, a message far below the size the kernel writes to
+a pipe in one piece (PIPE_BUF). And on Ctrl-C the parent kills no one: the workers ignore SIGINT, the
+parent raises a stop flag that they read between drafts, waits for them to return and exits.
 
 Imported only when a run has enough drafts for more than one process (engine._jobs_for).
 """
@@ -19,7 +23,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import pickle
+import shutil
 import signal
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
@@ -39,7 +47,7 @@ ONCE_PER_RUN = ("metadata.slug-unchecked",)
 CHUNKS_PER_WORKER = 8  # small enough to even out long and short drafts, big enough to batch replies
 MAX_CHUNK = 32
 
-_JOB: tuple | None = None  # (sources, run, options, checks, stop): set before the fork, read by workers
+_JOB: tuple | None = None  # (sources, run, options, checks, stop, folder): set before the fork, read by workers
 _CHECKS: dict[str, Callable] | None = None  # per worker: the loaded checks (a failed service stays off)
 _SIGINT = {signal.SIGINT}
 
@@ -77,7 +85,7 @@ def _unpack(state) -> Draft | None:
 
 def _run(bounds: tuple[int, int]):
     global _CHECKS
-    sources, run, options, checks, stop = _JOB
+    sources, run, options, checks, stop, folder = _JOB
     if _CHECKS is None:
         _CHECKS = dict(checks)
     unavailable: list[ServiceUnavailable] = []
@@ -88,7 +96,17 @@ def _run(bounds: tuple[int, int]):
         path, load = sources[index]
         result = check_one(path, load, run, _CHECKS, options, unavailable)
         out.append((result.path, result.diagnostics, result.suppressed, _pack(result.draft)))
-    return out, [u.message for u in unavailable]
+    reply = os.path.join(folder, f"{bounds[0]}.pickle")
+    with open(reply, "wb") as sink:
+        pickle.dump(out, sink, protocol=pickle.HIGHEST_PROTOCOL)
+    return reply, [u.message for u in unavailable]
+
+
+def _read_reply(reply: str) -> list:
+    with open(reply, "rb") as source:
+        out = pickle.load(source)
+    os.unlink(reply)
+    return out
 
 
 def chunks(count: int, workers: int) -> list[tuple[int, int]]:
@@ -107,7 +125,11 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
     workers = min(workers, len(sources))
     context = multiprocessing.get_context("fork")
     stop = context.RawValue("b", 0)  # shared memory, read without a lock
-    _JOB = (sources, run, options, checks, stop)
+    try:
+        folder = tempfile.mkdtemp(prefix="edtool-check-")  # the workers' replies, one file per chunk
+    except OSError as exc:
+        raise RunError(msg("check.no-temp-folder", detail=exc.strerror or type(exc).__name__)) from None
+    _JOB = (sources, run, options, checks, stop, folder)
     gc.freeze()  # the inherited objects stay shared with the parent (no copy on a collection)
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     results: list[FileResult] = []
@@ -125,8 +147,8 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
         futures += [pool.submit(_run, each) for each in bounds[1:]]
         for future in futures:
-            replies, messages = future.result()
-            for path, diagnostics, suppressed, draft in replies:
+            reply, messages = future.result()
+            for path, diagnostics, suppressed, draft in _read_reply(reply):
                 results.append(FileResult(path, diagnostics, _unpack(draft), suppressed))
             unavailable.extend(ServiceUnavailable(message) for message in messages)
     except BrokenProcessPool as exc:  # the pool's thread has already ended the other workers
@@ -138,6 +160,7 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
     finally:
         _JOB = None
         gc.unfreeze()
+        shutil.rmtree(folder, ignore_errors=True)  # the workers are done or gone
     pool.shutdown()
     _once_per_run(results)
     return results
