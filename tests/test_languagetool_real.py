@@ -268,6 +268,14 @@ def test_names_brands_abbreviations_and_foreign_terms_are_not_spelling_errors(lt
     assert _spots(found, "spelling") == []
 
 
+def test_a_brand_ending_in_a_digit_is_a_name_not_a_variant_of_itself(lt):
+    # the speller splits the digit off ("Tele" of "Tele2"), and the letters alone looked like a slip
+    # of the article's own "Tele2"
+    body = "Der Anbieter Tele2 senkt die Preise. Kunden von Tele2 zahlen ab Mai weniger."
+    found, _ = check(_news(body))
+    assert _spots(found, "spelling") == []
+
+
 def test_swapped_letters_in_a_noun_are_still_caught_at_the_word(lt):
     body = "Die Bundesregierung plant eine neue Verodrnung für Händler."
     found, _ = check(_news(body))

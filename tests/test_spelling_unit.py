@@ -63,6 +63,19 @@ def test_a_short_capitalised_word_one_letter_from_a_dictionary_word_is_not_a_sli
     assert verdict("Er kam nach Hasue zurück.", "Hasue", ["Hase", "Hause"]).reason == "typo"
 
 
+def test_a_short_name_with_a_swap_far_down_the_suggestions_is_not_a_slip():
+    # after a first name a short capitalised word is a surname; a dictionary word with two letters
+    # swapped, ranked third or lower, is coincidence ("Burse" for a surname "Bures")
+    v = verdict("Das sagte Marlene Toves am Abend.", "Toves", ["Toben", "Tores", "Tovse"])
+    assert not v.keep and v.reason == "name:far"
+    # the same swap among the first two suggestions is still a slip
+    assert verdict("Das sagte Marlene Toves am Abend.", "Toves", ["Tovse", "Toben"]).reason == "typo"
+    # and at any rank in a long word, or where a noun stands (after an article)
+    assert verdict("Die Regierung plant eine Verodrnung.", "Verodrnung",
+                   ["Verortung", "Vorordnung", "Verordnung"]).reason == "typo"
+    assert verdict("Er sah die Hasue am Weg.", "Hasue", ["Hüte", "Huse", "Hause"]).reason == "typo"
+
+
 def test_a_capitalised_unknown_word_with_only_far_suggestions_is_a_name():
     assert verdict("Die Zentrale liegt in Pensacora.", "Pensacora", ["Pension", "Penschau"]).reason == "name:far"
 
@@ -213,3 +226,16 @@ def test_a_slip_in_a_short_noun_is_kept(text, word, suggestions):
     start = text.index(word)
     verdict = judge(word, suggestions, context_at(text, start, start + len(word)), Article.of([text]))
     assert verdict.keep and verdict.reason == "typo", verdict
+
+
+def test_the_spellers_span_takes_the_digits_it_split_off():
+    from edtool.checks.grammar import _speller_span
+
+    text = "Die Mobilfunker Drobi2 und 3er-Kunden"
+    assert _speller_span(text, text.index("Drobi"), 5) == (text.index("Drobi"), text.index("Drobi") + 6)
+    assert _speller_span(text, text.index("er-Kunden"), 9) == (text.index("3er"), text.index("3er") + 10)
+    assert _speller_span(text, 4, 11) == (4, 15)
+    # so the word judged is the brand with its digit, not a dictionary neighbour of its letters
+    start = text.index("Drobi")
+    assert judge("Drobi2", ["Drobe", "Dorbi"], context_at(text, start, start + 6), Article.of([text])).reason \
+        == "name:brand"

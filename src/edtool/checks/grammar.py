@@ -426,11 +426,13 @@ def _severity(settings: GrammarSettings, rule: str, match, category: Category) -
 
 
 def _speller_span(text: str, offset: int, length: int) -> tuple[int, int]:
-    """The speller's span widened to the digits it split off ("3" of "3er-Facelifts")."""
-    start = offset
+    """The speller's span widened to the digits it split off ("3" of "3er-Facelifts", "2" of "Tele2")."""
+    start, end = offset, offset + length
     while start > 0 and text[start - 1].isdigit():
         start -= 1
-    return start, offset + length
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return start, end
 
 
 def _foreign_words(session: GrammarSession, settings: GrammarSettings, words: list[str]) -> frozenset[str]:

@@ -13,7 +13,8 @@ from evidence (docs/precision.md gives each heuristic and its measured effect):
   knows it), or accepted by the desk (vocabulary);
 - a typo (kept) when one of LanguageTool's first two suggestions is one edit away (a letter added,
   dropped, changed, or two neighbours swapped; for a capitalised word under 8 letters only a swap),
-  or any suggestion is the word with two neighbours swapped: that is how slips look;
+  or any suggestion is the word with two neighbours swapped (not for such a short capitalised word
+  outside a noun's place: a name): that is how slips look;
 - otherwise a name or term when the word is capitalised (a far suggestion, or none, is what the
   speller offers for a name it does not know), or when a lowercase word is long (a compound or
   derivation the dictionary lacks); a short lowercase word without a near suggestion stays, as info.
@@ -265,7 +266,8 @@ def _judge_word(word: str, replacements, context: Context, article: Article) -> 
     strict = is_capitalised(word) and not _noun_position(context)
     if any(_near(word, rep, article, strict=strict) for rep in list(replacements)[:TOP_SUGGESTIONS] if rep):
         return Verdict(True, "typo")
-    if any(_near(word, rep, article, swap_only=True) for rep in replacements if rep):
+    if not (strict and len(word) < SHORT) and any(_near(word, rep, article, swap_only=True)
+                                                  for rep in replacements if rep):
         return Verdict(True, "typo")  # two swapped neighbours, at any rank: the classic slip
     # 4. no near suggestion
     if is_capitalised(word):
