@@ -316,6 +316,25 @@ def test_a_killed_worker_ends_the_run_with_a_message(big_batch):
     assert list((big_batch / "tmp").iterdir()) == []
 
 
+def test_a_reply_the_workers_cannot_write_is_a_message(batch):
+    """A full disk or a file size limit while a worker writes its reply: a German message, exit 2,
+    no traceback, and nothing left in the temporary folder."""
+    import resource
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
+    (batch / "tmp").mkdir(exist_ok=True)
+    env.update(EDTOOL_PRESTART="0", TMPDIR=str(batch / "tmp"))
+    result = subprocess.run([*edtool_executable(), "check", "--skip", "grammar,spelling", "--jobs", "2", "drafts"],
+                            cwd=batch, env=env, capture_output=True, text=True, timeout=300, preexec_fn=small_files)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Die Prüfprozesse können ihre Ergebnisse nicht im temporären Ordner ablegen (")
+    assert "Mit --jobs 1" in result.stderr and "Traceback" not in result.stderr and result.stdout == ""
+    assert list((batch / "tmp").iterdir()) == []
+
+
 def test_no_temporary_folder_for_the_workers_is_a_message(tmp_path, monkeypatch, edtool_cli):
     """The workers reply through files in a temporary folder; where none can be made, the run stops
     with a German message (exit 2) before any worker starts."""

@@ -126,6 +126,7 @@ DE: dict[str, str] = {
     "cli.internal": "Interner Fehler: {error}. Mit --debug erneut ausführen, um Details zu sehen.",
     "cli.bad-jobs": "--jobs braucht eine ganze Zahl ab 1 (Prozesse), nicht „{value}“.",
     "check.no-temp-folder": "Für die Prüfprozesse lässt sich kein temporärer Ordner anlegen ({detail}). Mit --jobs 1 läuft die Prüfung in einem einzigen Prozess.",
+    "check.reply-failed": "Die Prüfprozesse können ihre Ergebnisse nicht im temporären Ordner ablegen ({detail}); nichts wurde geändert. Mit --jobs 1 läuft die Prüfung in einem einzigen Prozess.",
     "check.worker-died": "Ein Prüfprozess ist unerwartet beendet worden ({detail}); nichts wurde geändert. Mit --jobs 1 läuft die Prüfung in einem einzigen Prozess.",
     # report
     "report.summary": "{files|Datei|Dateien} geprüft: {error|Fehler|Fehler}, {warning|Warnung|Warnungen}, {info|Hinweis|Hinweise}.",

@@ -97,15 +97,21 @@ def _run(bounds: tuple[int, int]):
         result = check_one(path, load, run, _CHECKS, options, unavailable)
         out.append((result.path, result.diagnostics, result.suppressed, _pack(result.draft)))
     reply = os.path.join(folder, f"{bounds[0]}.pickle")
-    with open(reply, "wb") as sink:
-        pickle.dump(out, sink, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(reply, "wb") as sink:
+            pickle.dump(out, sink, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:  # a full disk, a file size limit
+        raise RunError(msg("check.reply-failed", detail=exc.strerror or type(exc).__name__)) from None
     return reply, [u.message for u in unavailable]
 
 
 def _read_reply(reply: str) -> list:
-    with open(reply, "rb") as source:
-        out = pickle.load(source)
-    os.unlink(reply)
+    try:
+        with open(reply, "rb") as source:
+            out = pickle.load(source)
+        os.unlink(reply)
+    except OSError as exc:
+        raise RunError(msg("check.reply-failed", detail=exc.strerror or type(exc).__name__)) from None
     return out
 
 
