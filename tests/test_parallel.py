@@ -322,7 +322,7 @@ def test_a_reply_the_workers_cannot_write_is_a_message(batch):
     import resource
 
     def small_files():
-        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))  # every reply is larger
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
     (batch / "tmp").mkdir(exist_ok=True)
