@@ -22,6 +22,7 @@ Imported only when a run has enough drafts for more than one process (engine._jo
 from __future__ import annotations
 
 import gc
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -91,7 +92,7 @@ def _run(bounds: tuple[int, int]):
     unavailable: list[ServiceUnavailable] = []
     out = []
     for index in range(*bounds):
-        if stop.value:  # Ctrl-C in the parent: it throws the replies away
+        if stop[0]:  # Ctrl-C in the parent: it throws the replies away
             break
         path, load = sources[index]
         result = check_one(path, load, run, _CHECKS, options, unavailable)
@@ -130,7 +131,7 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
         return []
     workers = min(workers, len(sources))
     context = multiprocessing.get_context("fork")
-    stop = context.RawValue("b", 0)  # shared memory, read without a lock
+    stop = mmap.mmap(-1, 1)  # one byte of anonymous memory the workers share after the fork (no file)
     try:
         folder = tempfile.mkdtemp(prefix="edtool-check-")  # the workers' replies, one file per chunk
     except OSError as exc:
@@ -182,12 +183,12 @@ def _once_per_run(results: list[FileResult]) -> None:
             seen = seen or any(d.rule == rule for d in (*result.diagnostics, *result.suppressed))
 
 
-def _stop(pool: ProcessPoolExecutor, stop) -> None:
+def _stop(pool: ProcessPoolExecutor, stop: mmap.mmap) -> None:
     """Let the workers return after the draft each is on, drop what they have not started, and wait for
     the pool's own thread to end. Cancelling the chunks here instead would race that thread (Python
     3.11 prints a traceback when it fails a chunk already cancelled), and leaving it running would race
     the interpreter's exit hook (a traceback from a write to the pipe it closed)."""
-    stop.value = 1
+    stop[0] = 1
     pool.shutdown(wait=True, cancel_futures=True)
 
 
