@@ -458,3 +458,43 @@ def test_a_once_per_run_finding_stays_on_the_first_draft_that_has_it():
                         FileResult("b.md", [finding("b.md", rule)])]
     _once_per_run(suppressed_first)
     assert [len(r.diagnostics) + len(r.suppressed) for r in suppressed_first] == [1, 0]
+
+
+@pytest.mark.languagetool
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_while_languagetool_answers_ends_at_once(lt_server, tmp_path, jobs):
+    """Ctrl-C while the requests for many drafts are on their way: edtool ends with 130 and sends
+    nothing more, without waiting for the answers in flight. It used to wait for every request queued
+    (--jobs 2: minutes) or in flight (--jobs 1: up to the request timeout)."""
+    import uuid
+
+    shutil.copy(REPO / "styleguide.yaml", tmp_path / "styleguide.yaml")
+    run_id = uuid.uuid4().int % 10**8  # texts the results cache has never seen
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    for n in range(300):
+        paragraphs = [" ".join(GRAMMAR_SENTENCES[(n + k + p) % 4] for k in range(4)) + f" Meldung {run_id}-{n}-{p}."
+                      for p in range(4)]
+        body = "HOUSTON / LONDON (IT BOLTWISE) – " + "\n\n".join(paragraphs) + "\n"
+        (drafts / f"g{n:03d}.md").write_text(make_draft(front(n), body), encoding="utf-8")
+    results = lt_server / "results"
+    before = len(list(results.glob("**/*"))) if results.exists() else 0
+    command = [*edtool_executable(), "check", "--format", "json", "--jobs", jobs, "drafts"]
+    env = {**os.environ, "EDTOOL_PRESTART": "0"}
+    process = subprocess.Popen(as_foreground_job(command), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while (len(list(results.glob("**/*"))) if results.exists() else 0) <= before:  # answers arrive
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130 and "Traceback" not in err, err
+    assert "Abgebrochen" in err
+    written = len(list(results.glob("**/*")))
+    time.sleep(1)
+    assert len(list(results.glob("**/*"))) == written  # nothing was sent after the end

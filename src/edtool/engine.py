@@ -202,13 +202,13 @@ def check_sources(sources: Iterable[tuple[str, Callable[[], Draft]]], guide: Sty
     workers = 1 if jobs == 1 else _jobs_for(jobs, len(sources))
     checks = {name: load_check(name) for name in names}
     grammar = "grammar" in names and len(sources) > 1
-    if grammar:
-        from edtool.checks.grammar import prefetch
-
-        # every draft's uncached paragraphs to LanguageTool, requests overlapping; with one process
-        # in the background while the checks run (never while forking workers)
-        prefetch(sources, run, wait=workers > 1)
     try:
+        if grammar:
+            from edtool.checks.grammar import prefetch
+
+            # every draft's uncached paragraphs to LanguageTool, requests overlapping; with one process
+            # in the background while the checks run (never while forking workers)
+            prefetch(sources, run, wait=workers > 1)
         if workers > 1:
             from edtool.parallel import check_in_workers
 

@@ -160,7 +160,7 @@ class GrammarSession:
         and keep the answers for this run (and in the cache). wait=False: in the background, while
         the checks run; a check that needs a text still on its way waits for it (_lookup). A request
         that fails leaves its texts to the check, which asks again or reports the failure."""
-        from concurrent.futures import ThreadPoolExecutor
+        from edtool.languagetool.pool import RequestPool
 
         jobs = [(language, group) for language, groups in planned.items() for group in groups]
         self.stopped = False
@@ -175,12 +175,16 @@ class GrammarSession:
                 self.failure = self.failure or exc
             return
         workers = WORKERS if self.remote_url else AHEAD_WORKERS
-        self._ahead = ThreadPoolExecutor(max_workers=min(workers, len(jobs)))
+        self._ahead = RequestPool(min(workers, len(jobs)))
         for language, group in jobs:
             future = self._ahead.submit(self._fetch_group, clients[language], group, language)
             for text in group:
                 self.pending[(language, text)] = future
-        self._ahead.shutdown(wait=wait)
+        try:
+            self._ahead.shutdown(wait=wait)
+        except BaseException:  # Ctrl-C while waiting: drop what was not sent
+            self.stop_ahead()
+            raise
 
     def _fetch_group(self, client, group: list[str], language: str) -> None:
         if self.failure is not None or self.stopped:

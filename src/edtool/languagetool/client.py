@@ -13,7 +13,6 @@ are all cached does not pay for the import.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from edtool.languagetool import LanguageToolError
@@ -124,9 +123,14 @@ class Client:
         """One request per text, up to `workers` at once (LanguageTool checks a request on one core)."""
         if len(texts) <= 1 or workers <= 1:
             return [self.check(text, language) for text in texts]
+        from edtool.languagetool.pool import RequestPool
+
         self.prepare(language)  # build the client once, outside the threads
-        with ThreadPoolExecutor(max_workers=min(workers, len(texts))) as pool:
-            return list(pool.map(lambda text: self.check(text, language), texts))
+        pool = RequestPool(min(workers, len(texts)))
+        try:
+            return pool.map(lambda text: self.check(text, language), texts)
+        finally:
+            pool.shutdown(wait=False)  # all answered, or Ctrl-C: never wait for a request in flight
 
     def check(self, text: str, language: str) -> list[LTMatch]:
         try:
