@@ -184,12 +184,18 @@ def batch(tmp_path):
     return tmp_path
 
 
-def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+def cli_env(cwd: Path, env: dict | None = None) -> dict:
+    """The environment without the caller's EDTOOL_ settings, with a temporary folder of the test's
+    own (cwd/tmp) that the test looks at afterwards."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
-    (cwd / "tmp").mkdir(exist_ok=True)  # the run's temporary folder, looked at afterwards
+    (cwd / "tmp").mkdir(exist_ok=True)
     full.update(EDTOOL_PRESTART="0", TMPDIR=str(cwd / "tmp"), **(env or {}))
-    return subprocess.run([*edtool_executable(), *args], cwd=cwd, env=full, capture_output=True, text=True,
-                          timeout=300)
+    return full
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([*edtool_executable(), *args], cwd=cwd, env=cli_env(cwd, env), capture_output=True,
+                          text=True, timeout=300, **options)
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])
@@ -263,11 +269,8 @@ def big_batch(tmp_path):
 
 
 def start_check(folder: Path) -> tuple[subprocess.Popen, list[int]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
-    (folder / "tmp").mkdir(exist_ok=True)
-    env["TMPDIR"] = str(folder / "tmp")  # the run's temporary folder, looked at afterwards
     command = [*edtool_executable(), "check", "--skip", "grammar,spelling", "--jobs", "2", "--format", "json", "drafts"]
-    process = subprocess.Popen(as_foreground_job(command), cwd=folder, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(as_foreground_job(command), cwd=folder, env=cli_env(folder), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -324,11 +327,7 @@ def test_a_reply_the_workers_cannot_write_is_a_message(batch):
     def small_files():
         resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))  # every reply is larger
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EDTOOL_")}
-    (batch / "tmp").mkdir(exist_ok=True)
-    env.update(EDTOOL_PRESTART="0", TMPDIR=str(batch / "tmp"))
-    result = subprocess.run([*edtool_executable(), "check", "--skip", "grammar,spelling", "--jobs", "2", "drafts"],
-                            cwd=batch, env=env, capture_output=True, text=True, timeout=300, preexec_fn=small_files)
+    result = cli("check", "--skip", "grammar,spelling", "--jobs", "2", "drafts", cwd=batch, preexec_fn=small_files)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("Die Prüfprozesse können ihre Ergebnisse nicht im temporären Ordner ablegen (")
     assert "Mit --jobs 1" in result.stderr and "Traceback" not in result.stderr and result.stdout == ""

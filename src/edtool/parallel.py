@@ -102,8 +102,12 @@ def _run(bounds: tuple[int, int]):
         with open(reply, "wb") as sink:
             pickle.dump(out, sink, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:  # a full disk, a file size limit
-        raise RunError(msg("check.reply-failed", detail=exc.strerror or type(exc).__name__)) from None
+        raise RunError(msg("check.reply-failed", detail=_reason(exc))) from None
     return reply, [u.message for u in unavailable]
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 def _read_reply(reply: str) -> list:
@@ -112,7 +116,7 @@ def _read_reply(reply: str) -> list:
             out = pickle.load(source)
         os.unlink(reply)
     except OSError as exc:
-        raise RunError(msg("check.reply-failed", detail=exc.strerror or type(exc).__name__)) from None
+        raise RunError(msg("check.reply-failed", detail=_reason(exc))) from None
     return out
 
 
@@ -130,29 +134,25 @@ def check_in_workers(sources: list, run: CheckRun, options, checks: dict[str, Ca
     if not sources:
         return []
     workers = min(workers, len(sources))
-    context = multiprocessing.get_context("fork")
     stop = mmap.mmap(-1, 1)  # one byte of anonymous memory the workers share after the fork (no file)
     try:
         folder = tempfile.mkdtemp(prefix="edtool-check-")  # the workers' replies, one file per chunk
     except OSError as exc:
-        raise RunError(msg("check.no-temp-folder", detail=exc.strerror or type(exc).__name__)) from None
+        raise RunError(msg("check.no-temp-folder", detail=_reason(exc))) from None
     _JOB = (sources, run, options, checks, stop, folder)
     gc.freeze()  # the inherited objects stay shared with the parent (no copy on a collection)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     results: list[FileResult] = []
     try:
-        # submitted one by one, not pool.map: on Ctrl-C map cancels what is pending itself, racing the
-        # pool's own thread (see _stop)
-        bounds = chunks(len(sources), workers)
-        # the first submit forks the workers and starts the pool's threads: with SIGINT blocked they
-        # inherit it blocked, so a Ctrl-C reaches a worker only once it ignores SIGINT, and the parent
-        # only in its main thread, which then wakes at once
+        # Submitted one by one, not pool.map: on Ctrl-C map cancels what is pending itself, racing the
+        # pool's own thread (see _stop). The first submit forks the workers and starts the pool's
+        # threads: with SIGINT blocked they inherit it blocked, so a Ctrl-C reaches a worker only once
+        # it ignores SIGINT, and the parent only in its main thread, which then wakes at once.
         signal.pthread_sigmask(signal.SIG_BLOCK, _SIGINT)
         try:
-            futures = [pool.submit(_run, bounds[0])]
+            futures = [pool.submit(_run, bounds) for bounds in chunks(len(sources), workers)]
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
-        futures += [pool.submit(_run, each) for each in bounds[1:]]
         for future in futures:
             reply, messages = future.result()
             for path, diagnostics, suppressed, draft in _read_reply(reply):
@@ -184,10 +184,10 @@ def _once_per_run(results: list[FileResult]) -> None:
 
 
 def _stop(pool: ProcessPoolExecutor, stop: mmap.mmap) -> None:
-    """Let the workers return after the draft each is on, drop what they have not started, and wait for
-    the pool's own thread to end. Cancelling the chunks here instead would race that thread (Python
-    3.11 prints a traceback when it fails a chunk already cancelled), and leaving it running would race
-    the interpreter's exit hook (a traceback from a write to the pipe it closed)."""
+    """Let the workers return after the draft each is on, have the pool's own thread drop the chunks
+    not started (cancel_futures), and wait for that thread to end. Cancelling the chunks from here
+    would race it (Python 3.11 prints a traceback when it fails a chunk already cancelled), and
+    leaving it running would race the interpreter's exit hook (a write to the pipe it closed)."""
     stop[0] = 1
     pool.shutdown(wait=True, cancel_futures=True)
 

@@ -180,11 +180,7 @@ class GrammarSession:
             future = self._ahead.submit(self._fetch_group, clients[language], group, language)
             for text in group:
                 self.pending[(language, text)] = future
-        try:
-            self._ahead.shutdown(wait=wait)
-        except BaseException:  # Ctrl-C while waiting: drop what was not sent
-            self.stop_ahead()
-            raise
+        self._ahead.shutdown(wait=wait)  # on Ctrl-C the run's end stops it (engine: stop_prefetch)
 
     def _fetch_group(self, client, group: list[str], language: str) -> None:
         if self.failure is not None or self.stopped:
